@@ -1,0 +1,1 @@
+"""Timebok: online booking without login for Norwegian clinics."""

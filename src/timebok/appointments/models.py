@@ -1,0 +1,119 @@
+"""Patients and appointments."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from timebok.core import crypto
+from timebok.validation.fnr import mask_fnr
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(
+        "clinics.Clinic", verbose_name=_("klinikk"), on_delete=models.CASCADE, related_name="patients"
+    )
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    email = models.EmailField(_("e-post"), max_length=254, blank=True)
+    phone = models.CharField(_("telefon"), max_length=20, blank=True, help_text=_("E.164, f.eks. +4741234567"))
+    # The fødselsnummer, encrypted (Fernet). Never stored in clear.
+    fnr_encrypted = models.TextField(_("fødselsnummer (kryptert)"), editable=False)
+    # HMAC-SHA256 of the normalised number with FNR_HASH_KEY: finds the patient.
+    fnr_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("endret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pasient")
+        verbose_name_plural = _("pasienter")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "fnr_hash"], name="patient_unique_fnr_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def set_fnr(self, fnr: str) -> None:
+        self.fnr_encrypted = crypto.encrypt(fnr)
+        self.fnr_hash = crypto.keyed_hash(fnr)
+
+    def reveal_fnr(self) -> str:
+        """The clear number. Callers must log the access (see staff services)."""
+        return crypto.decrypt(self.fnr_encrypted)
+
+    @property
+    def masked_fnr(self) -> str:
+        return mask_fnr(self.reveal_fnr())
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("bestilt")
+        CANCELLED = "cancelled", _("avbestilt")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("online")
+        STAFF = "staff", _("klinikken")
+
+    clinic = models.ForeignKey(
+        "clinics.Clinic", verbose_name=_("klinikk"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    practitioner = models.ForeignKey(
+        "clinics.Practitioner", verbose_name=_("behandler"), on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    appointment_type = models.ForeignKey(
+        "clinics.AppointmentType", verbose_name=_("timetype"), on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    patient = models.ForeignKey(
+        Patient, verbose_name=_("pasient"), on_delete=models.PROTECT, related_name="appointments",
+        null=True, blank=True,
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("slutt"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    source = models.CharField(_("kilde"), max_length=10, choices=Source.choices, default=Source.STAFF)
+    comment = models.TextField(_("kommentar"), blank=True)
+    price = models.PositiveIntegerField(_("pris (kr)"), null=True, blank=True)
+    reference = models.CharField(_("referanse"), max_length=12, unique=True, default=new_reference)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    manage_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("avbestilt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("time")
+        verbose_name_plural = _("timer")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["practitioner", "start"], name="appt_practitioner_start"),
+            models.Index(fields=["clinic", "start"], name="appt_clinic_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"),
+        ]
+        # PostgreSQL also has the exclusion constraint "appointment_no_overlap"
+        # (migration 0002): no two booked appointments of one practitioner overlap.
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == self.Status.BOOKED

@@ -1,0 +1,276 @@
+"""The write side: booking and cancelling. The only way an appointment is created.
+
+Two bookings of one practitioner can never overlap:
+- on PostgreSQL the exclusion constraint ``appointment_no_overlap`` rejects the second
+  insert, even when both transactions passed the re-check at the same moment;
+- on SQLite every transaction starts with BEGIN IMMEDIATE (settings), so the re-check
+  and the insert run while this connection holds the database's single write lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from timebok import scheduling
+from timebok.appointments import signals
+from timebok.appointments.errors import (
+    AlreadyCancelled,
+    BookingClosed,
+    CancellationTooLate,
+    LimitReached,
+    SlotNotAvailable,
+    SlotTaken,
+)
+from timebok.appointments.models import Appointment, Patient
+from timebok.appointments.services import availability
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner
+from timebok.core import audit, crypto
+
+OVERLAP_CONSTRAINT = "appointment_no_overlap"
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """Validated, normalised patient input (see timebok.validation)."""
+
+    first_name: str
+    last_name: str
+    fnr: str
+    email: str = ""
+    phone: str = ""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _upsert_patient(clinic: Clinic, details: PatientDetails) -> Patient:
+    """Match the clinic's patient by fødselsnummer and update contact details, or create one."""
+    fnr_hash = crypto.keyed_hash(details.fnr)
+    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=fnr_hash).first()
+    if patient is None:
+        patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
+                          email=details.email, phone=details.phone)
+        patient.set_fnr(details.fnr)
+        try:
+            with transaction.atomic():
+                patient.save()
+        except IntegrityError:
+            # Created by a concurrent booking of the same person: use theirs.
+            patient = Patient.objects.select_for_update().get(clinic=clinic, fnr_hash=fnr_hash)
+        else:
+            return patient
+    changed = []
+    for field in ("first_name", "last_name", "email", "phone"):
+        value = getattr(details, field)
+        if value and getattr(patient, field) != value:
+            setattr(patient, field, value)
+            changed.append(field)
+    if changed:
+        patient.save(update_fields=[*changed, "updated_at"])
+    return patient
+
+
+def _candidates(
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner | None,
+    start: datetime,
+    now: datetime,
+    online: bool,
+) -> list[int]:
+    """Practitioner ids, best first, that are free at exactly `start` by every rule."""
+    if practitioner is not None:
+        ids = [practitioner.pk]
+    else:
+        ids = [p.pk for p in availability.online_practitioners(clinic, appointment_type)]
+    if not ids:
+        return []
+    if not online:
+        # Staff may book outside the week template; only overlaps are forbidden.
+        end = start + appointment_type.duration
+        busy = set(
+            Appointment.objects.filter(
+                practitioner_id__in=ids, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start
+            ).values_list("practitioner_id", flat=True)
+        )
+        return [pid for pid in ids if pid not in busy]
+    day = start.astimezone(clinic.tz).date()
+    data = availability.load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
+    # Ask per practitioner so "any practitioner" can fall back to a second free one.
+    free: list[int] = []
+    rules = data.rules
+    data.rules = scheduling.Rules(
+        notice=rules.notice, horizon_days=rules.horizon_days, first_free_only=False,
+        step_minutes=rules.step_minutes,
+    )
+    for pid in ids:
+        slots = scheduling.free_slots(data, appointment_type.pk, appointment_type.duration, day, [pid])
+        if any(s.start == start for s in slots):
+            free.append(pid)
+    if practitioner is None and len(free) > 1:
+        # Prefer the engine's own choice for "any practitioner" (fewest appointments that day).
+        chosen = [s.practitioner_id for s in scheduling.free_slots(
+            data, appointment_type.pk, appointment_type.duration, day, ids) if s.start == start]
+        free.sort(key=lambda pid: (pid not in chosen, pid))
+    return free
+
+
+def _is_overlap_violation(exc: IntegrityError) -> bool:
+    return OVERLAP_CONSTRAINT in str(exc) or "exclusion" in str(exc).lower()
+
+
+def book_appointment(
+    *,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    start: datetime,
+    practitioner: Practitioner | None = None,
+    patient: PatientDetails | None = None,
+    comment: str = "",
+    source: str = Appointment.Source.ONLINE,
+    actor: Any = None,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Book one appointment, or raise a DomainError. Returns the appointment; for a new
+    booking, ``appointment.manage_token`` holds the patient's personal link token."""
+    now = now or timezone.now()
+    online = source == Appointment.Source.ONLINE
+    if timezone.is_naive(start):
+        raise ValueError("start must be an aware datetime")
+    if appointment_type.clinic_id != clinic.pk or (
+        practitioner is not None and practitioner.clinic_id != clinic.pk
+    ):
+        raise SlotNotAvailable()
+
+    if idempotency_key:
+        existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+
+    try:
+        with transaction.atomic(durable=True):
+            if online and not (clinic.online_booking and appointment_type.online and
+                               (practitioner is None or practitioner.online)):
+                raise BookingClosed()
+            candidates = _candidates(clinic, appointment_type, practitioner, start, now, online)
+            if not candidates:
+                taken = Appointment.objects.filter(
+                    clinic=clinic, status=Appointment.Status.BOOKED, start__lt=start + appointment_type.duration,
+                    end__gt=start,
+                    **({"practitioner": practitioner} if practitioner else {}),
+                ).exists()
+                raise SlotTaken() if taken else SlotNotAvailable()
+
+            patient_obj = _upsert_patient(clinic, patient) if patient is not None else None
+            if online and patient_obj is not None:
+                limit = appointment_type.effective_max_future_bookings()
+                if limit is not None:
+                    future = Appointment.objects.filter(
+                        patient=patient_obj, status=Appointment.Status.BOOKED,
+                        source=Appointment.Source.ONLINE, start__gt=now,
+                    ).count()
+                    if future >= limit:
+                        raise LimitReached()
+
+            token = secrets.token_urlsafe(32) if patient_obj is not None else None
+            appointment = None
+            for pid in candidates:
+                appt = Appointment(
+                    clinic=clinic,
+                    practitioner_id=pid,
+                    appointment_type=appointment_type,
+                    patient=patient_obj,
+                    start=start,
+                    end=start + appointment_type.duration,
+                    source=source,
+                    comment=comment.strip(),
+                    price=appointment_type.price,
+                    idempotency_key=idempotency_key or None,
+                    manage_token_hash=hash_token(token) if token else None,
+                )
+                try:
+                    with transaction.atomic():
+                        appt.save()
+                except IntegrityError as exc:
+                    if _is_overlap_violation(exc):
+                        continue  # taken by a concurrent booking; try the next practitioner
+                    raise
+                appointment = appt
+                break
+            if appointment is None:
+                raise SlotTaken()
+            audit.record(
+                "appointment.booked", actor=actor, clinic=clinic, obj=appointment,
+                source=source, reference=appointment.reference,
+            )
+            transaction.on_commit(
+                lambda: signals.appointment_booked.send(
+                    sender=Appointment, appointment=appointment, manage_token=token
+                )
+            )
+    except IntegrityError as exc:
+        if idempotency_key and "idempotency_key" in str(exc):
+            return Appointment.objects.get(idempotency_key=idempotency_key)
+        if _is_overlap_violation(exc):
+            raise SlotTaken() from None
+        raise
+    appointment.manage_token = token  # type: ignore[attr-defined]
+    return appointment
+
+
+def with_alternatives(
+    exc: SlotTaken | SlotNotAvailable,
+    clinic: Clinic,
+    appointment_type: AppointmentType,
+    practitioner: Practitioner | None,
+    start: datetime,
+) -> SlotTaken | SlotNotAvailable:
+    """Attach the nearest free times to a taken/unavailable error (outside the transaction)."""
+    exc.alternatives = availability.nearest_free(clinic, appointment_type, practitioner, start)
+    return exc
+
+
+def cancellation_deadline(appointment: Appointment) -> datetime:
+    hours = appointment.appointment_type.effective_cancellation_hours()
+    return appointment.start - timedelta(hours=hours)
+
+
+def cancel_appointment(
+    appointment: Appointment,
+    *,
+    actor: Any = None,
+    by_patient: bool = False,
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel; a patient only before the deadline. Frees the time at once."""
+    now = now or timezone.now()
+    with transaction.atomic(durable=True):
+        appt = Appointment.objects.select_for_update().select_related(
+            "appointment_type__clinic", "clinic"
+        ).get(pk=appointment.pk)
+        if appt.status == Appointment.Status.CANCELLED:
+            raise AlreadyCancelled()
+        if by_patient and now > cancellation_deadline(appt):
+            raise CancellationTooLate()
+        appt.status = Appointment.Status.CANCELLED
+        appt.cancelled_at = now
+        appt.save(update_fields=["status", "cancelled_at"])
+        audit.record(
+            "appointment.cancelled", actor=actor, clinic=appt.clinic, obj=appt,
+            by_patient=by_patient, reference=appt.reference,
+        )
+        transaction.on_commit(
+            lambda: signals.appointment_cancelled.send(
+                sender=Appointment, appointment=appt, by_patient=by_patient
+            )
+        )
+    return appt

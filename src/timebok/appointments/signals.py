@@ -1,0 +1,10 @@
+"""Events, sent only after the transaction that caused them has committed.
+
+appointment_booked(sender=Appointment, appointment=..., manage_token=str | None)
+appointment_cancelled(sender=Appointment, appointment=..., by_patient=bool)
+"""
+
+from django.dispatch import Signal
+
+appointment_booked = Signal()
+appointment_cancelled = Signal()

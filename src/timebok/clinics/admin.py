@@ -1,0 +1,176 @@
+"""The Django admin, in bokmål, limited to the clinics a staff user belongs to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from timebok.clinics.models import (
+    AppointmentType,
+    Clinic,
+    Closure,
+    Practitioner,
+    TemplateBlock,
+    TemplatePeriod,
+    WeekTemplate,
+)
+from timebok.clinics.validation import BlockSpec, overlapping_blocks, types_that_fit_nowhere
+
+admin.site.site_header = "Timebok"
+admin.site.site_title = "Timebok"
+admin.site.index_title = "Administrasjon"
+
+
+def user_clinic_ids(request: HttpRequest) -> list[int] | None:
+    """None for superusers (all clinics), else the ids of the user's clinics."""
+    if request.user.is_superuser:
+        return None
+    return list(request.user.clinics.values_list("id", flat=True))  # type: ignore[union-attr]
+
+
+class ClinicScopedAdmin(admin.ModelAdmin):
+    """Limits rows and choices to the user's clinics. `clinic_path` is the lookup to Clinic."""
+
+    clinic_path = "clinic"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        ids = user_clinic_ids(request)
+        return qs if ids is None else qs.filter(**{f"{self.clinic_path}__in": ids})
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        # A filter on clinic (or on practitioner) would list every clinic's names.
+        return [f for f in filters if not (isinstance(f, str) and
+                                           (f.startswith("clinic") or "__clinic" in f or f == "practitioner"))]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = user_clinic_ids(request)
+        if ids is not None:
+            model = db_field.related_model
+            if model is Clinic:
+                kwargs["queryset"] = Clinic.objects.filter(pk__in=ids)
+            elif hasattr(model, "clinic"):
+                kwargs["queryset"] = model.objects.filter(clinic_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "online_booking"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "address", "phone", "email", "timezone", "staff"]}),
+        ("Online bestilling", {"fields": [
+            "online_booking", "min_notice_hours", "horizon_days", "cancellation_hours",
+            "max_future_bookings", "first_free_only", "slot_step_minutes", "close_public_holidays",
+            "reminder_hours",
+        ]}),
+        ("Sporing", {"fields": ["tracking_search_url", "tracking_booked_url"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Clinic]:
+        qs = super().get_queryset(request)
+        ids = user_clinic_ids(request)
+        return qs if ids is None else qs.filter(pk__in=ids)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if request.user.is_superuser else ["slug", "staff"]
+
+
+admin.site.register(Clinic, ClinicAdmin)
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(ClinicScopedAdmin):
+    list_display = ["name", "title", "clinic", "online"]
+    list_filter = ["clinic", "online"]
+
+
+@admin.register(AppointmentType)
+class AppointmentTypeAdmin(ClinicScopedAdmin):
+    list_display = ["name", "clinic", "duration_minutes", "price", "online"]
+    list_filter = ["clinic", "online"]
+
+
+class BlockForm(forms.ModelForm):
+    class Meta:
+        model = TemplateBlock
+        fields = ["weekday", "start_time", "end_time", "appointment_types"]
+        widgets = {"appointment_types": forms.CheckboxSelectMultiple}
+
+
+class BlockFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        specs = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            data = form.cleaned_data
+            if not data or data.get("weekday") is None or not data.get("start_time") or not data.get("end_time"):
+                continue
+            if data["end_time"] <= data["start_time"]:
+                continue  # reported on the row by TemplateBlock.clean
+            types = data.get("appointment_types") or []
+            clinic_id = self.instance.practitioner.clinic_id if self.instance.practitioner_id else None
+            foreign = [t.name for t in types if clinic_id is not None and t.clinic_id != clinic_id]
+            if foreign:
+                raise ValidationError("Timetypene %s hører til en annen klinikk." % ", ".join(foreign))
+            specs.append(BlockSpec(data["weekday"], data["start_time"], data["end_time"],
+                                   frozenset(t.pk for t in types)))
+        errors = overlapping_blocks(specs)
+        if self.instance.practitioner_id:
+            errors += types_that_fit_nowhere(
+                specs, template_id=self.instance.pk, clinic_id=self.instance.practitioner.clinic_id
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class BlockInline(admin.TabularInline):
+    model = TemplateBlock
+    form = BlockForm
+    formset = BlockFormSet
+    extra = 1
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = user_clinic_ids(request)
+        if ids is not None and db_field.name == "appointment_types":
+            kwargs["queryset"] = AppointmentType.objects.filter(clinic_id__in=ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PeriodInline(admin.TabularInline):
+    model = TemplatePeriod
+    extra = 1
+
+
+@admin.register(WeekTemplate)
+class WeekTemplateAdmin(ClinicScopedAdmin):
+    clinic_path = "practitioner__clinic"
+    list_display = ["name", "practitioner"]
+    list_filter = ["practitioner__clinic"]
+    inlines = [BlockInline, PeriodInline]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = user_clinic_ids(request)
+        if ids is not None and db_field.name == "practitioner":
+            kwargs["queryset"] = Practitioner.objects.filter(clinic_id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Closure)
+class ClosureAdmin(ClinicScopedAdmin):
+    list_display = ["start_date", "end_date", "start_time", "end_time", "practitioner", "reason", "clinic"]
+    list_filter = ["clinic"]

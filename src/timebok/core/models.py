@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who did what, when. Never holds a fødselsnummer or other patient data in clear."""
+
+    clinic = models.ForeignKey(
+        "clinics.Clinic", verbose_name=_("klinikk"), on_delete=models.CASCADE,
+        null=True, blank=True, related_name="audit_entries",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bruker"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    action = models.CharField(_("handling"), max_length=64, db_index=True)
+    object_type = models.CharField(_("objekttype"), max_length=64, blank=True)
+    object_id = models.CharField(_("objekt-ID"), max_length=64, blank=True)
+    data = models.JSONField(_("detaljer"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("loggpost")
+        verbose_name_plural = _("logg")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

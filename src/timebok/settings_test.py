@@ -1,0 +1,33 @@
+"""Settings for the test suite: debug secrets off, fixed test keys, fast hashing.
+
+TEST_DATABASE_URL (or DATABASE_URL) selects PostgreSQL; otherwise SQLite.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault(
+    "FNR_ENCRYPTION_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=",
+)
+os.environ.setdefault("FNR_HASH_KEY", "test-hash-key")
+os.environ.setdefault("TIMEBOK_ALLOW_TEST_IDENTITIES", "1")
+os.environ.setdefault("TIMEBOK_VAR_DIR", tempfile.mkdtemp(prefix="timebok-test-"))
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+
+from timebok.settings import *  # noqa: E402, F403
+from timebok.settings import DATABASES  # noqa: E402
+
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so live-server and threaded tests share one database.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["TIMEBOK_VAR_DIR"], "test.sqlite3")}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

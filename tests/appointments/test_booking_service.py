@@ -1,0 +1,238 @@
+"""The booking service: the only way an appointment is created."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import at, next_weekday, valid_fnr
+from timebok.appointments.errors import (
+    AlreadyCancelled,
+    BookingClosed,
+    CancellationTooLate,
+    LimitReached,
+    SlotNotAvailable,
+    SlotTaken,
+)
+from timebok.appointments.models import Appointment, Patient
+from timebok.appointments.services import availability
+from timebok.appointments.services.booking import (
+    PatientDetails,
+    book_appointment,
+    cancel_appointment,
+    hash_token,
+    with_alternatives,
+)
+from timebok.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def patient(n: int = 0, **kw) -> PatientDetails:
+    data = {"first_name": "Kari", "last_name": f"Pasient{n}", "fnr": valid_fnr(10 + n, 5, 85),
+            "email": f"kari{n}@example.com", "phone": "+4741234567"}
+    data.update(kw)
+    return PatientDetails(**data)
+
+
+def types(clinic):
+    return {t.name: t for t in clinic.appointment_types.all()}
+
+
+def practs(clinic):
+    return {p.name: p for p in clinic.practitioners.all()}
+
+
+def monday() -> date:
+    return next_weekday(date.today() + timedelta(days=1), 0)
+
+
+def test_books_a_free_time_and_creates_patient(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p,
+                            start=at(monday(), 9), patient=patient(), comment=" Vondt i kneet ")
+    assert appt.pk and appt.status == "booked" and appt.source == "online"
+    assert appt.end - appt.start == timedelta(minutes=30)
+    assert appt.comment == "Vondt i kneet"
+    assert appt.price == 650
+    assert len(appt.reference) == 8
+    assert appt.manage_token and appt.manage_token_hash == hash_token(appt.manage_token)
+    pat = Patient.objects.get()
+    assert pat.reveal_fnr() == patient().fnr
+    assert patient().fnr not in pat.fnr_encrypted
+    assert AuditEntry.objects.filter(action="appointment.booked", object_id=str(appt.pk)).exists()
+
+
+def test_existing_patient_is_matched_and_updated(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
+                     patient=patient())
+    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 10),
+                     patient=patient(email="ny@example.com", phone="+4799999999"))
+    pat = Patient.objects.get()
+    assert pat.email == "ny@example.com" and pat.phone == "+4799999999"
+    assert pat.appointments.count() == 2
+
+
+def test_same_fnr_in_another_clinic_is_another_patient(clinic, other_clinic):
+    for c in (clinic, other_clinic):
+        book_appointment(clinic=c, appointment_type=types(c)["Oppfølging"],
+                         practitioner=practs(c)["Anne Lie"], start=at(monday(), 9), patient=patient())
+    assert Patient.objects.count() == 2
+
+
+def test_taken_time_raises_taken_and_overlap_too(clinic):
+    # 45-minute starts step by the duration from the block start: 08:00, 08:45, 09:30 ...
+    t = types(clinic)["Førstegangstime"]
+    p = practs(clinic)["Anne Lie"]
+    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 8, 45),
+                     patient=patient())
+    with pytest.raises(SlotTaken):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 8, 45),
+                         patient=patient(1))
+    with pytest.raises(SlotTaken):  # 30-minute time inside the 45-minute appointment
+        book_appointment(clinic=clinic, appointment_type=types(clinic)["Oppfølging"], practitioner=p,
+                         start=at(monday(), 9), patient=patient(1))
+    assert Appointment.objects.count() == 1
+
+
+def test_any_practitioner_falls_back_to_another_free_one(clinic):
+    t = types(clinic)["Oppfølging"]
+    a = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(0))
+    b = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(1))
+    assert {a.practitioner.name, b.practitioner.name} == {"Anne Lie", "Bjørn Dahl"}
+    with pytest.raises(SlotTaken):  # the third practitioner is not online
+        book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(2))
+
+
+def test_outside_template_or_lunch_is_not_available(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    for start in (at(monday(), 11, 30), at(monday(), 7), at(monday() + timedelta(days=5), 9)):
+        with pytest.raises(SlotNotAvailable):
+            book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=start,
+                             patient=patient())
+
+
+def test_online_switches(clinic):
+    t = types(clinic)
+    p = practs(clinic)
+    start = at(monday(), 9)
+    with pytest.raises(BookingClosed):
+        book_appointment(clinic=clinic, appointment_type=t["Gruppetime"], practitioner=p["Anne Lie"],
+                         start=start, patient=patient())
+    with pytest.raises(BookingClosed):
+        book_appointment(clinic=clinic, appointment_type=t["Oppfølging"], practitioner=p["Cecilie Ås"],
+                         start=start, patient=patient())
+    clinic.online_booking = False
+    clinic.save(update_fields=["online_booking"])
+    with pytest.raises(BookingClosed):
+        book_appointment(clinic=clinic, appointment_type=t["Oppfølging"], practitioner=p["Anne Lie"],
+                         start=start, patient=patient())
+    # Staff may still book the offline type and practitioner.
+    appt = book_appointment(clinic=clinic, appointment_type=t["Gruppetime"], practitioner=p["Cecilie Ås"],
+                            start=start, patient=patient(), source=Appointment.Source.STAFF)
+    assert appt.source == "staff"
+
+
+def test_notice_and_horizon(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    day = monday()
+    now = at(day, 8)  # notice is 2 hours
+    with pytest.raises(SlotNotAvailable):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
+                         patient=patient(), now=now)
+    assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 10),
+                            patient=patient(), now=now)
+    far = next_weekday(date.today() + timedelta(days=61), 0)
+    with pytest.raises(SlotNotAvailable):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(far, 9),
+                         patient=patient(1))
+    t.horizon_days = 120  # the type overrides the clinic
+    t.save(update_fields=["horizon_days"])
+    assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(far, 9),
+                            patient=patient(1))
+
+
+def test_max_future_bookings_strictest_wins(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    t.max_future_bookings = 2
+    t.save(update_fields=["max_future_bookings"])
+    for hour in (9, 10):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), hour),
+                         patient=patient())
+    with pytest.raises(LimitReached):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 13),
+                         patient=patient())
+    assert Appointment.objects.count() == 2
+
+
+def test_idempotency_key_gives_one_appointment(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    kw = dict(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
+              patient=patient(), idempotency_key="abc123")
+    a = book_appointment(**kw)
+    b = book_appointment(**kw)
+    assert a.pk == b.pk and Appointment.objects.count() == 1
+
+
+def test_cancel_frees_the_time_and_respects_deadline(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    day = monday()
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
+                            patient=patient())
+    before = [s.start for s in availability.free_slots(clinic, t, p, day)]
+    assert at(day, 9) not in before
+    with pytest.raises(CancellationTooLate):
+        cancel_appointment(appt, by_patient=True, now=at(day, 9) - timedelta(hours=23))
+    cancel_appointment(appt, by_patient=True, now=at(day, 9) - timedelta(hours=25))
+    with pytest.raises(AlreadyCancelled):
+        cancel_appointment(appt)
+    after = [s.start for s in availability.free_slots(clinic, t, p, day)]
+    assert at(day, 9) in after
+    # and it can be booked again
+    assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
+                            patient=patient(1))
+
+
+def test_alternatives_are_nearest_free_times(clinic):
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    day = monday()
+    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9), patient=patient())
+    exc = with_alternatives(SlotTaken(), clinic, t, p, at(day, 9))
+    starts = [s.start for s in exc.alternatives]
+    assert starts and at(day, 9) not in starts
+    assert at(day, 9, 30) in starts or at(day, 8, 30) in starts
+
+
+def test_foreign_type_or_practitioner_is_refused(clinic, other_clinic):
+    with pytest.raises(SlotNotAvailable):
+        book_appointment(clinic=clinic, appointment_type=types(other_clinic)["Oppfølging"],
+                         start=at(monday(), 9), patient=patient())
+    with pytest.raises(SlotNotAvailable):
+        book_appointment(clinic=clinic, appointment_type=types(clinic)["Oppfølging"],
+                         practitioner=practs(other_clinic)["Anne Lie"], start=at(monday(), 9),
+                         patient=patient())
+
+
+def test_holiday_is_closed(clinic):
+    # 17 May is a public holiday; pick the next one on a weekday.
+    year = timezone.localdate().year
+    day = next(d for d in (date(y, 5, 17) for y in range(year, year + 8))
+               if d.weekday() < 5 and d > date.today())
+    t = types(clinic)["Oppfølging"]
+    levels = availability.day_levels(clinic, t, None, day, day, now=at(day - timedelta(days=30), 9))
+    assert levels[day].level == "none"
+    clinic.close_public_holidays = False
+    clinic.save(update_fields=["close_public_holidays"])
+    levels = availability.day_levels(clinic, t, None, day, day, now=at(day - timedelta(days=30), 9))
+    assert levels[day].free > 0

@@ -1,0 +1,92 @@
+"""The admin is in bokmål, scoped to the user's clinics, and refuses bad configurations."""
+
+from __future__ import annotations
+
+import pytest
+
+from timebok.clinics.models import Closure, TemplateBlock, WeekTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def _template_post(template: WeekTemplate, blocks: list[tuple[int, str, str, list[int]]]) -> dict:
+    data = {
+        "practitioner": template.practitioner_id, "name": template.name,
+        "blocks-TOTAL_FORMS": len(blocks), "blocks-INITIAL_FORMS": 0,
+        "blocks-MIN_NUM_FORMS": 0, "blocks-MAX_NUM_FORMS": 1000,
+        "periods-TOTAL_FORMS": 0, "periods-INITIAL_FORMS": 0,
+        "periods-MIN_NUM_FORMS": 0, "periods-MAX_NUM_FORMS": 1000,
+    }
+    for i, (wd, start, end, types) in enumerate(blocks):
+        data.update({f"blocks-{i}-weekday": wd, f"blocks-{i}-start_time": start,
+                     f"blocks-{i}-end_time": end, f"blocks-{i}-appointment_types": types})
+    return data
+
+
+@pytest.fixture
+def empty_template(clinic):
+    return WeekTemplate.objects.create(practitioner=clinic.practitioners.first(), name="Ny mal")
+
+
+def _url(t):
+    return f"/admin/clinics/weektemplate/{t.pk}/change/"
+
+
+def test_admin_is_in_bokmaal(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+    assert "Administrasjon" in html and "Logg ut" in html
+
+
+def test_block_that_ends_before_it_starts(staff_client, empty_template, clinic, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    t30 = clinic.appointment_types.get(name="Oppfølging")
+    resp = staff_client.post(_url(empty_template), _template_post(empty_template, [(0, "10:00", "09:00", [t30.pk])]))
+    assert resp.status_code == 200
+    assert "Blokken må slutte etter at den starter." in resp.content.decode()
+    assert not TemplateBlock.objects.filter(template=empty_template).exists()
+
+
+def test_overlapping_blocks(staff_client, empty_template, clinic, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    t30 = clinic.appointment_types.get(name="Oppfølging")
+    resp = staff_client.post(_url(empty_template), _template_post(
+        empty_template, [(0, "08:00", "10:00", [t30.pk]), (0, "09:30", "11:00", [t30.pk])]))
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "overlapper" in html
+    assert not TemplateBlock.objects.filter(template=empty_template).exists()
+
+
+def test_type_longer_than_every_block(staff_client, clinic, staff_user, django_user_model):
+    staff_user.is_superuser = True
+    staff_user.save()
+    p = clinic.practitioners.first()
+    t = clinic.appointment_types.create(name="Lang time", duration_minutes=120)
+    tmpl = WeekTemplate.objects.create(practitioner=p, name="Kort")
+    resp = staff_client.post(_url(tmpl), _template_post(tmpl, [(2, "08:00", "09:00", [t.pk])]))
+    assert resp.status_code == 200
+    assert "Lang time" in resp.content.decode() and "ingen blokk" in resp.content.decode()
+    assert not TemplateBlock.objects.filter(template=tmpl).exists()
+
+
+def test_closure_that_ends_before_it_starts(staff_client, clinic, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    resp = staff_client.post("/admin/clinics/closure/add/", {
+        "clinic": clinic.pk, "start_date": "2027-01-10", "end_date": "2027-01-05", "reason": "Ferie",
+    })
+    assert resp.status_code == 200
+    assert "Til-datoen kan ikke være før fra-datoen." in resp.content.decode()
+    assert not Closure.objects.exists()
+
+
+def test_staff_sees_only_own_clinic_in_admin(staff_client, staff_user, clinic, other_clinic):
+    from django.contrib.auth.models import Permission
+
+    staff_user.user_permissions.set(Permission.objects.filter(content_type__app_label="clinics"))
+    html = staff_client.get("/admin/clinics/practitioner/").content.decode()
+    assert "Fysio Sentrum" in html and "Annen Klinikk" not in html
+    foreign = other_clinic.practitioners.first()
+    assert staff_client.get(f"/admin/clinics/practitioner/{foreign.pk}/change/").status_code in (302, 404)
