@@ -16,8 +16,8 @@ os.environ.setdefault("TIMEBOK_VAR_DIR", tempfile.mkdtemp(prefix="timebok-test-"
 if os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
 
-from timebok.settings import *  # noqa: E402, F403
-from timebok.settings import DATABASES  # noqa: E402
+from timebok.settings import *  # noqa: F403
+from timebok.settings import DATABASES
 
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -31,3 +31,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Several test runs may share one PostgreSQL server: each can name its own test database.
+if os.environ.get("TIMEBOK_TEST_DB_NAME") and DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TIMEBOK_TEST_DB_NAME"]}

@@ -7,6 +7,7 @@ Appointments go through the booking service, like every other appointment.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -165,8 +166,8 @@ def _fill_appointments(clinic: Clinic, today: date, practitioners: list[Practiti
     }
     blocks = list(TemplateBlock.objects.filter(template__practitioner__in=practitioners)
                   .select_related("template"))
-    patients = [PatientDetails(first_name=f, last_name=l, fnr=n, email=e, phone=p)
-                for f, l, n, e, p in DEMO_PATIENTS]
+    patients = [PatientDetails(first_name=f, last_name=ln, fnr=n, email=e, phone=p)
+                for f, ln, n, e, p in DEMO_PATIENTS]
     now = timezone.now()
     for offset in range(1, DAYS_AHEAD):
         day = today + timedelta(days=offset)
@@ -186,13 +187,11 @@ def _fill_appointments(clinic: Clinic, today: date, practitioners: list[Practiti
                     if cursor + atype.duration > block_end:
                         break
                     if rng.random() < fill:
-                        try:
+                        with contextlib.suppress(DomainError):
                             book_appointment(
                                 clinic=clinic, appointment_type=atype, start=cursor,
                                 practitioner=practitioner, patient=rng.choice(patients),
                                 source=Appointment.Source.STAFF, now=now,
                                 comment="",
                             )
-                        except DomainError:
-                            pass
                     cursor += atype.duration

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import time
+from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ def overlapping_blocks(blocks: Iterable[BlockSpec]) -> list[str]:
         by_day.setdefault(b.weekday, []).append(b)
     for day, day_blocks in sorted(by_day.items()):
         day_blocks.sort(key=lambda b: b.start)
-        for prev, cur in zip(day_blocks, day_blocks[1:], strict=False):
+        for prev, cur in pairwise(day_blocks):
             if cur.start < prev.end:
                 errors.append(
                     _("Blokkene %(a)s og %(b)s på %(day)s overlapper.")

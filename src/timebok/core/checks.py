@@ -7,6 +7,6 @@ from timebok.core import crypto
 def encryption_keys(app_configs, **kwargs):  # type: ignore[no-untyped-def]
     try:
         crypto.check_keys()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [Error(str(exc), id="timebok.E001")]
     return []

@@ -2,9 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import timebok.clinics.models
 from django.conf import settings
 from django.db import migrations, models
+
+import timebok.clinics.models
 
 
 class Migration(migrations.Migration):
