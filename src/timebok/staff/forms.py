@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate, validate_tracking_url
@@ -29,7 +30,7 @@ class TrackingLinksForm(forms.Form):
         if not value:
             return ""
         validate_tracking_url(value)
-        forms.URLField().clean(value)  # the same URL syntax check as the model's URLField
+        URLValidator(message=_("Skriv inn en gyldig nettadresse."))(value)  # as the model's URLField
         if any(c.isspace() for c in value):
             raise forms.ValidationError(_("Sporingslenken kan ikke inneholde mellomrom."))
         return value

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
@@ -140,10 +139,12 @@ def _appointment(clinic: Clinic, pk: int) -> Appointment:
 
 
 @clinic_view
-@require_POST
 def reveal_fnr(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
-    """Show one patient's full fødselsnummer in the overview; the service logs the view."""
+    """Show one patient's full fødselsnummer in the overview; the service logs the view.
+    POST only, so that a deliberate click (not a link preview or prefetch) reveals it."""
     appointment = _appointment(clinic, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if appointment.patient is None:
         raise Http404("no patient")
     number = services.reveal_fnr(appointment, request.user)
