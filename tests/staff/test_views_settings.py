@@ -220,3 +220,4 @@ def test_counts_table_and_chart(staff_client, clinic, other_clinic):
     assert "999" not in section and "555" not in section
     assert section.count('class="chart__bar chart__bar--visits"') == 2
     assert 'role="img"' in section
+    assert not re.search(r'(x|y|width|height)="\d+,\d', section)  # SVG numbers are not localised
