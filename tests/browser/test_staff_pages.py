@@ -21,10 +21,11 @@ def demo():
     return load_demo()
 
 
-def login(page, base_url, username="demo", password="demo"):
+def login(page, base_url):
+    """Log in as the demo staff user (demo/demo, created by load_demo)."""
     page.goto(f"{base_url}/timebok/logg-inn/")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(password)
+    page.get_by_label("Brukernavn").fill("demo")
+    page.get_by_label("Passord").fill("demo")
     page.get_by_role("button", name="Logg inn").click()
     page.wait_for_load_state()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.staff.tracking_urls")]
+pytestmark = [
+    pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.staff.tracking_urls"),
+]
 
 SEARCH = "https://tracker.example/collect?id=AW-123&ev=search"
 BOOKED = "https://tracker.example/collect?id=AW-123&ev=booked"
