@@ -140,11 +140,14 @@ def test_record_booking_page_view(clinic, rf):
     fresh = rf.get("/b/fysio/")
     from_clinic_site = rf.get("/b/fysio/?timetype=1", HTTP_REFERER="https://fysio.example/timebestilling")
     in_page = rf.get("/b/fysio/?timetype=1", HTTP_REFERER="http://testserver/b/fysio/")
-    stats.record_booking_page_view(fresh, clinic, searched=False)
-    stats.record_booking_page_view(from_clinic_site, clinic, searched=True)
-    stats.record_booking_page_view(in_page, clinic, searched=True)
+    stats.record_booking_page_view(fresh, clinic, has_choice=False)
+    stats.record_booking_page_view(from_clinic_site, clinic, has_choice=True)  # a link's pre-selection
+    stats.record_booking_page_view(in_page, clinic, has_choice=True)
+    stats.record_booking_page_view(rf.get("/b/fysio/", HTTP_REFERER="http://testserver/b/fysio/"), clinic,
+                                   has_choice=False)
     row = DailyCount.objects.get()
-    assert (row.visits, row.searches) == (2, 2)
+    assert (row.visits, row.searches) == (2, 1)
+    assert stats.is_search(in_page, True) and not stats.is_search(from_clinic_site, True)
 
 
 @pytest.mark.django_db(transaction=True)

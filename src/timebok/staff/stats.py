@@ -7,8 +7,10 @@ Definitions (per clinic and local day):
   website, a bookmark or a typed address counts; choosing a type or a day on the page
   (which reloads it, or calls the API) does not. A reload of the first page counts again.
   Nothing is stored on the visitor's device and nothing about the visitor is stored here.
-* **Søk (searches):** each time a visitor chooses an appointment type or a day on the
-  booking page (a page view or API call that carries such a choice).
+* **Søk (searches):** each time a visitor chooses an appointment type, a practitioner or a
+  day on the booking page: a page view that carries such a choice and came from the booking
+  page itself (without JavaScript), or a request for a day's free times through the API
+  (with JavaScript). A pre-selection in the link the visitor arrived with is not a search.
 * **Bestillinger (bookings):** each appointment booked online (counted after commit from
   the ``appointment_booked`` signal).
 """
@@ -70,11 +72,18 @@ def is_new_visit(request: HttpRequest) -> bool:
         return True
 
 
-def record_booking_page_view(request: HttpRequest, clinic: Clinic, *, searched: bool) -> None:
-    """Call from the booking page's GET views: counts a visit and/or a search."""
+def is_search(request: HttpRequest, has_choice: bool) -> bool:
+    """A page view carrying a choice that the visitor made on the booking page itself (not
+    the pre-selection of the link they arrived with)."""
+    return has_choice and not is_new_visit(request)
+
+
+def record_booking_page_view(request: HttpRequest, clinic: Clinic, *, has_choice: bool) -> None:
+    """Call from the booking page's GET view: counts a visit or a search (see the module doc).
+    ``has_choice``: the request carries a type, practitioner, day or month."""
     if is_new_visit(request):
         count_event(clinic, "visits")
-    if searched:
+    elif has_choice:
         count_event(clinic, "searches")
 
 
