@@ -37,7 +37,6 @@ def test_apply_tracking_headers(clinic):
     response = HttpResponse()
     response.csp_extra = {"img-src": ["https://maps.example"]}
     apply_tracking_headers(response, clinic)
-    assert response["Referrer-Policy"] == "same-origin"
     policy = build_policy(response.csp_extra, None)
     assert "img-src 'self' data: https://maps.example https://a.example" in policy
     assert "connect-src 'self' https://a.example" in policy

@@ -22,11 +22,6 @@ from urllib.parse import urlsplit
 
 from timebok.clinics.models import Clinic
 
-# The booking page's own URL (with its query state) must never reach a tracker: same-origin
-# requests keep a referrer (the visit count needs our own host), cross-origin ones get none.
-BOOKING_PAGE_REFERRER_POLICY = "same-origin"
-
-
 def tracking_origin(url: str) -> str | None:
     """``scheme://host[:port]`` of a tracking URL, or None if it is empty or malformed."""
     if not url:
@@ -63,12 +58,13 @@ def tracking_csp(clinic: Clinic) -> dict[str, list[str]]:
 
 
 def apply_tracking_headers(response: Any, clinic: Clinic) -> Any:
-    """Set the CSP additions and the Referrer-Policy on a booking-page response."""
+    """Add the clinic's tracking hosts to a booking-page response's CSP. (The page's own URL
+    stays out of tracking requests: the project's Referrer-Policy is strict-origin, and each
+    beacon is sent with referrerPolicy "no-referrer".)"""
     extra = dict(getattr(response, "csp_extra", None) or {})
     for directive, sources in tracking_csp(clinic).items():
         extra[directive] = [*extra.get(directive, []), *(s for s in sources if s not in extra.get(directive, []))]
     response.csp_extra = extra
-    response["Referrer-Policy"] = BOOKING_PAGE_REFERRER_POLICY
     return response
 
 
