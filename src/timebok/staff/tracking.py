@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from timebok.clinics.models import Clinic
 
+
 def tracking_origin(url: str) -> str | None:
     """``scheme://host[:port]`` of a tracking URL, or None if it is empty or malformed."""
     if not url:
