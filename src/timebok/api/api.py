@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from timebok.api.schemas import (
@@ -36,7 +37,6 @@ from timebok.api.schemas import (
     ErrorOut,
     PractitionerOut,
     PractitionersQuery,
-    SlotOut,
     SlotsOut,
     SlotsQuery,
 )
@@ -78,6 +78,16 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
     if exc.status == 429:
         response["Retry-After"] = "60"
     return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        body = {"code": "bad_request", "message": _("Kunne ikke lese forespørselen. Send JSON."),
+                "errors": {"body": _("Send bestillingen som et JSON-objekt.")}}
+    else:
+        body = {"code": "error", "message": _("Forespørselen kunne ikke behandles."), "errors": {}}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 def _field_message(field: str) -> str:

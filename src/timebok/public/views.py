@@ -29,6 +29,7 @@ from timebok.clinics.models import Clinic
 from timebok.core.ratelimit import booking_allowed
 from timebok.public import drafts, selection
 from timebok.public.patient_input import clean_patient
+from timebok.validation.contact import ContactError, format_phone
 from timebok.validation.fnr import mask_fnr
 
 HONEYPOT = "nettsted"
@@ -167,7 +168,7 @@ def _next(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     if post.get(HONEYPOT):
         return _render(request, "rejected.html", {"clinic": clinic}, status=400)
     sel = selection.build_selection(clinic, post)
-    _details, _comment, errors = clean_patient(values)
+    details, _comment, errors = clean_patient(values)
     start = _parse_start(post.get("tid"))
     slot = None
     if sel.appointment_type is None:
@@ -178,12 +179,14 @@ def _next(request: HttpRequest, clinic: Clinic) -> HttpResponse:
         slot = selection.find_slot(clinic, sel.appointment_type, sel.practitioner, start)
         if slot is None:
             errors["tid"] = _("Tidspunktet er ikke lenger ledig. Velg en annen tid.")
-    if errors or slot is None or sel.appointment_type is None:
+    if errors or details is None or slot is None or sel.appointment_type is None:
         params = post.copy()
         if start is not None and "dato" not in params:
             params["dato"] = timezone.localtime(start, clinic.tz).date().isoformat()
         return _page(request, clinic, params, values=values, errors=errors,
                      chosen_start=start.isoformat() if start and slot else "", status=422)
+    # Keep the normalised values: the summary shows what will be stored.
+    values.update(fodselsnummer=details.fnr, epost=details.email, telefon=details.phone)
     draft = drafts.Draft(
         clinic=clinic.slug, timetype=sel.appointment_type.pk,
         behandler=sel.practitioner.pk if sel.practitioner else None,
@@ -214,6 +217,7 @@ def _summary(request: HttpRequest, clinic: Clinic, draft: drafts.Draft, *, error
         "place": selection.place_text(atype),
         "price_text": selection.price_text(atype.price),
         "masked_fnr": mask_fnr(draft.fodselsnummer),
+        "phone_text": _display_phone(draft.telefon),
         "error": error,
         "alternatives": [
             {"value": s.start.isoformat(), "text": selection.long_time_text(s.start, s.end, clinic),
@@ -222,6 +226,13 @@ def _summary(request: HttpRequest, clinic: Clinic, draft: drafts.Draft, *, error
         ],
     }
     return _render(request, "summary.html", context, status=status)
+
+
+def _display_phone(phone: str) -> str:
+    try:
+        return format_phone(phone)
+    except ContactError:
+        return phone
 
 
 @embeddable
