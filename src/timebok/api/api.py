@@ -23,7 +23,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -283,7 +283,7 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     except DomainError as exc:
         raise ApiError(exc.http_status, exc.code, str(exc.message)) from None
     local_start = timezone.localtime(appointment.start, clinic.tz)
-    return 201, {
+    return Status(201, {
         "reference": appointment.reference,
         "start": local_start,
         "end": timezone.localtime(appointment.end, clinic.tz),
@@ -291,4 +291,4 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
         "behandler": appointment.practitioner_id, "behandler_navn": appointment.practitioner.name,
         "price": appointment.price, "price_text": selection.price_text(appointment.price),
         "address": selection.place_text(atype),
-    }
+    })
