@@ -63,11 +63,24 @@
       .toLocaleDateString("nb-NO", { month: "long", year: "numeric" });
   }
 
+  var pending = 0;
+  var timesBox = document.getElementById("tider");
+
+  function busy(delta) {
+    pending += delta;
+    [search, timesBox].forEach(function (el) {
+      if (!el) { return; }
+      if (pending > 0) { el.setAttribute("aria-busy", "true"); } else { el.removeAttribute("aria-busy"); }
+    });
+  }
+
   function getJSON(path, params) {
     var query = new URLSearchParams();
     Object.keys(params).forEach(function (k) { if (params[k]) { query.set(k, params[k]); } });
+    busy(1);
     return fetch(api + path + "?" + query.toString(), { headers: { Accept: "application/json" } })
-      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
+      .then(function (r) { busy(-1); if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); },
+            function (e) { busy(-1); throw e; });
   }
 
   function pageUrl(extra) {
