@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from timebok import scheduling
 from timebok.appointments.services import availability
@@ -109,6 +110,11 @@ def level_text(level: str) -> str:
 
 def day_name(day: date) -> str:
     """"torsdag 3. desember" in the active language (nb)."""
+    return _day_name(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_name(day: date, language: str | None) -> str:
     return formats.date_format(day, pgettext("day in calendar", "l j. F"))
 
 
