@@ -16,6 +16,10 @@
     });
   });
 
+  // After "Neste" with mistakes, or a failed confirmation: start at the explanation.
+  var problems = document.getElementById("feil");
+  if (problems) { problems.focus(); }
+
   var search = document.getElementById("sok");
   if (!search || !window.fetch || !window.URLSearchParams) { return; }
 
