@@ -235,3 +235,13 @@ def test_receipt_needs_its_signed_token(anon_client, clinic, other_clinic):
 
 def test_get_on_confirm_is_not_allowed(anon_client, clinic):
     assert anon_client.get(url(clinic, "bekreft/")).status_code == 405
+
+
+def test_practitioner_gone_offline_is_not_replaced_silently(anon_client, clinic):
+    token = token_of(summary(anon_client, clinic).content.decode())
+    anne = practs(clinic)["Anne Lie"]
+    anne.online = False
+    anne.save(update_fields=["online"])
+    r = anon_client.post(url(clinic, "bekreft/"), {"utkast": token, "handling": "godkjenn"})
+    assert r.status_code == 409 and "tar ikke imot bestillinger" in r.content.decode()
+    assert Appointment.objects.count() == 0

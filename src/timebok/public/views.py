@@ -272,6 +272,10 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return _edit(request, clinic)
     practitioner = clinic.practitioners.filter(pk=draft.practitioner, online=True).first()
     start = draft.start_dt
+    if practitioner is None:  # went offline since the summary; never book someone else silently
+        return _summary(request, clinic, draft, status=409,
+                        error=_("Behandleren tar ikke imot bestillinger på nett nå. Trykk «Rediger booking» "
+                                "og velg en annen behandler eller tid."))
     try:
         appointment = book_appointment(
             clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
