@@ -79,10 +79,16 @@ def test_few_free_day_is_red_and_says_few(anon_client, clinic):
 
 
 def test_first_month_opens_on_first_free_day_with_its_times(anon_client, clinic):
-    html = anon_client.get(url(clinic)).content.decode()
+    r = anon_client.get(url(clinic))
+    html = r.content.decode()
+    sel = r.context["sel"]
+    assert sel.first_free is not None and sel.day == sel.first_free
+    assert sel.month == sel.first_free.replace(day=1)
     pressed = re.findall(r'<button[^>]*aria-pressed="true"[^>]*>', html)
-    assert len(pressed) == 1
-    assert len(re.findall(r'name="tid"', html)) > 3
+    assert len(pressed) == 1 and f'value="{sel.first_free.isoformat()}"' in pressed[0]
+    assert len(re.findall(r'name="tid"', html)) == len(sel.slots) >= 1
+    # Every day before the first free one in that month is white.
+    assert all(c.level == "none" for week in sel.weeks for c in week if c.in_month and c.day < sel.first_free)
 
 
 def test_timetype_and_behandler_in_the_link_preselect(anon_client, clinic):

@@ -64,7 +64,7 @@
 
   function monthName(ym) {
     return new Date(+ym.slice(0, 4), +ym.slice(5, 7) - 1, 1)
-      .toLocaleDateString("nb-NO", { month: "long", year: "numeric" });
+      .toLocaleDateString(document.documentElement.lang || "nb", { month: "long", year: "numeric" });
   }
 
   var pending = 0;
