@@ -3,6 +3,10 @@
 Plain GET/POST forms that work without JavaScript; static/timebok/booking.js enhances the
 page through the public API. No session or cookie is needed (see drafts.py), so the pages
 work inside an iframe on the clinic's website; they may be framed by any site.
+
+CSRF: the POST views are exempt. They act on no session or cookie, so a forged cross-site
+POST can do nothing that its sender could not do by posting directly; "Godkjenn" needs an
+encrypted draft that only "Neste" makes, and booking is rate-limited per client IP.
 """
 
 from __future__ import annotations
