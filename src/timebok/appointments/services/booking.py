@@ -221,7 +221,19 @@ def book_appointment(
         if idempotency_key and "idempotency_key" in str(exc):
             return Appointment.objects.get(idempotency_key=idempotency_key)
         if _is_overlap_violation(exc):
+            if idempotency_key:
+                mine = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+                if mine is not None:
+                    return mine
             raise SlotTaken() from None
+        raise
+    except (SlotTaken, SlotNotAvailable):
+        # A double click: the first request booked the time while this one waited for
+        # the write lock, so the re-check now sees "taken". It is this request's own booking.
+        if idempotency_key:
+            mine = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            if mine is not None:
+                return mine
         raise
     appointment.manage_token = token  # type: ignore[attr-defined]
     return appointment
