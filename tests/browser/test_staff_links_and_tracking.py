@@ -149,3 +149,12 @@ def test_no_tracking_request_after_avslaa(live_server, page, browser, demo):
         assert not pg.get_by_role("region", name="Sporing").is_visible()  # the choice is remembered
     finally:
         context.close()
+
+
+def test_banner_on_a_phone(live_server, phone_page, demo):
+    demo.tracking_search_url = SEARCH
+    demo.save()
+    open_page(phone_page, live_server, demo)
+    assert phone_page.get_by_role("region", name="Sporing").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_axe_violations(phone_page)
