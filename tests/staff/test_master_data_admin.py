@@ -69,3 +69,15 @@ def test_cannot_open_or_change_another_clinics_rows(admin_client, other_clinic):
         "clinic": other_clinic.pk, "name": "Kapret", "sort_order": 0})
     foreign.refresh_from_db()
     assert foreign.name != "Kapret"
+
+
+def test_rules_and_tracking_are_changed_in_innstillinger_not_in_the_admin(admin_client, clinic):
+    html = admin_client.get(f"/admin/clinics/clinic/{clinic.pk}/change/").content.decode()
+    assert 'name="name"' in html
+    assert 'name="tracking_search_url"' not in html and 'name="horizon_days"' not in html
+    admin_client.post(f"/admin/clinics/clinic/{clinic.pk}/change/", {
+        "name": clinic.name, "address": "", "phone": "", "email": "", "timezone": "Europe/Oslo",
+        "close_public_holidays": "on", "reminder_hours": 48, "slot_step_minutes": "",
+        "tracking_search_url": "https://sneaky.example/", "horizon_days": 5})
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == "" and clinic.horizon_days == 60
