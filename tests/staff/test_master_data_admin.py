@@ -81,3 +81,13 @@ def test_rules_and_tracking_are_changed_in_innstillinger_not_in_the_admin(admin_
         "tracking_search_url": "https://sneaky.example/", "horizon_days": 5})
     clinic.refresh_from_db()
     assert clinic.tracking_search_url == "" and clinic.horizon_days == 60
+
+
+def test_audit_log_in_the_admin_is_scoped_too(staff_client, staff_user, clinic, other_clinic, other_staff_user):
+    from timebok.core import audit
+
+    staff_user.user_permissions.set(Permission.objects.filter(codename="view_auditentry"))
+    audit.record("clinic.rules_updated", actor=staff_user, clinic=clinic, obj=clinic)
+    audit.record("patient.fnr_revealed", actor=other_staff_user, clinic=other_clinic, obj=other_clinic)
+    html = staff_client.get("/admin/core/auditentry/").content.decode()
+    assert "clinic.rules_updated" in html and "patient.fnr_revealed" not in html
