@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
@@ -238,6 +238,7 @@ def nearest_free(
 ) -> list[scheduling.Slot]:
     """Free times nearest to `around` (same day first, then the following days)."""
     ids = _practitioner_ids(clinic, appointment_type, practitioner)
+    around = around.astimezone(UTC)  # absolute time differences, also across DST
     local_day = around.astimezone(clinic.tz).date()
     end = local_day + timedelta(days=days)
     data = load_input(clinic, appointment_type, ids, local_day, end, now=now)

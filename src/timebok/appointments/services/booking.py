@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -146,6 +146,9 @@ def book_appointment(
     online = source == Appointment.Source.ONLINE
     if timezone.is_naive(start):
         raise ValueError("start must be an aware datetime")
+    # Work in UTC: Python adds and compares datetimes sharing a tzinfo by wall clock, which
+    # is wrong across a DST change (and would equate the two 02:30s of an October night).
+    start = start.astimezone(UTC)
     if appointment_type.clinic_id != clinic.pk or (
         practitioner is not None and practitioner.clinic_id != clinic.pk
     ):
