@@ -1,12 +1,14 @@
 from django.urls import path
 
+from timebok.core.ratelimit import limit_logins
+
 from timebok.staff.views import auth, overview, settings
 
 app_name = "staff"
 
 urlpatterns = [
     path("", auth.home, name="home"),
-    path("logg-inn/", auth.LoginView.as_view(), name="login"),
+    path("logg-inn/", limit_logins(auth.LoginView.as_view()), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     # Every URL below carries the clinic's slug; a clinic the user is not staff of is a 404.
     path("<slug:clinic>/", overview.clinic_home, name="clinic"),
