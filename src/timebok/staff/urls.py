@@ -1,7 +1,6 @@
 from django.urls import path
 
 from timebok.core.ratelimit import limit_logins
-
 from timebok.staff.views import auth, overview, settings
 
 app_name = "staff"
