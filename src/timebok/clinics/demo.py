@@ -169,7 +169,7 @@ def _fill_appointments(clinic: Clinic, today: date, practitioners: list[Practiti
     patients = [PatientDetails(first_name=f, last_name=ln, fnr=n, email=e, phone=p)
                 for f, ln, n, e, p in DEMO_PATIENTS]
     now = timezone.now()
-    for offset in range(1, DAYS_AHEAD):
+    for offset in range(DAYS_AHEAD):  # from today, so the overview shows a full day at once
         day = today + timedelta(days=offset)
         rng = random.Random(day.toordinal())  # noqa: S311 - demo data, not security
         roll = rng.random()
