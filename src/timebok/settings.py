@@ -251,4 +251,6 @@ elif "." not in SMS_BACKEND:
 MANAGE_LINK_RATE_LIMIT = env_int("TIMEBOK_LINK_RATE_LIMIT", 30, minimum=1)
 MANAGE_LINK_RATE_WINDOW_SECONDS = env_int("TIMEBOK_LINK_RATE_WINDOW", 600, minimum=1)
 # How often the worker sweeps the outbox (reminders, retries, recovery after a crash).
-OUTBOX_SWEEP_SECONDS = env_int("TIMEBOK_OUTBOX_SWEEP_SECONDS", 60, minimum=5)
+OUTBOX_SWEEP_SECONDS = env_int("TIMEBOK_OUTBOX_SWEEP_SECONDS", 60, minimum=1)
+# A message claimed this long ago and not marked sent belongs to a worker that died: send it again.
+OUTBOX_STALE_SECONDS = env_int("TIMEBOK_OUTBOX_STALE_SECONDS", 600, minimum=1)

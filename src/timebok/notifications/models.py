@@ -3,7 +3,7 @@
 A row is written when the event happens (booking, cancellation) and sent by the
 background worker. Sending claims the row with a conditional UPDATE
 (pending -> sending), so two workers, or a task run twice, never send it twice; a
-row left in "sending" by a worker that died is claimed again after STALE_AFTER by
+row left in "sending" by a worker that died is claimed again after OUTBOX_STALE_SECONDS by
 the periodic sweep, so nothing is lost. The unique constraint on (appointment, kind,
 channel) makes creating the messages for an event idempotent too.
 

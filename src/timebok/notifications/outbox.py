@@ -2,8 +2,9 @@
 
 claim() is one conditional UPDATE (pending and due -> sending, or sending but stale
 -> sending again), so only one worker ever holds a row. A worker that dies between
-claim and send leaves the row in "sending"; after STALE_AFTER the sweep claims it
-again, so the message is not lost. The only window for a duplicate is a crash after
+claim and send leaves the row in "sending"; after stale_after() the sweep claims it
+again (OUTBOX_STALE_SECONDS, 10 minutes by default; longer than EMAIL_TIMEOUT and
+SMS_HTTP_TIMEOUT), so the message is not lost. The only window for a duplicate is a crash after
 the mail server or SMS gateway accepted the message and before the row is marked
 sent; a normal restart (SIGTERM) lets db_worker finish the running task first.
 E-mails carry a Message-ID derived from the row, so a duplicate would be recognisable.
@@ -28,7 +29,6 @@ from timebok.notifications.models import OutgoingMessage
 logger = logging.getLogger(__name__)
 
 Status = OutgoingMessage.Status
-STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 
 
@@ -37,8 +37,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+def stale_after() -> timedelta:
+    return timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+
+
 def _due(now: datetime) -> Q:
-    return Q(status=Status.PENDING, send_after__lte=now) | Q(status=Status.SENDING, claimed_at__lt=now - STALE_AFTER)
+    return Q(status=Status.PENDING, send_after__lte=now) | Q(status=Status.SENDING, claimed_at__lt=now - stale_after())
 
 
 def claim(message_id: int, now: datetime) -> OutgoingMessage | None:
