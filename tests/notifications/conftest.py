@@ -65,3 +65,12 @@ def cancel(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
             return cancel_appointment(appt, **kw)  # type: ignore[arg-type]
 
     return _cancel
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
