@@ -36,7 +36,7 @@ def test_page_shows_the_appointment_and_avbestill(book, anon_client):
     assert "Du kan avbestille på nett fram til" in html
     assert ">Avbestill</button>" in html and "csrfmiddlewaretoken" in html
     assert r["Cache-Control"] == "no-store, private"
-    assert r["Referrer-Policy"] == "no-referrer"
+    assert r["Referrer-Policy"] == "same-origin"
     assert "noindex" in r["X-Robots-Tag"]
     assert "'unsafe-inline'" not in r["Content-Security-Policy"]
 

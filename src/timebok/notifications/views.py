@@ -16,10 +16,10 @@ from timebok.notifications import content, links
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The URL is the secret: never cache it, never index it, never send it on as a referrer.
+    # The URL is the secret: never cache it, never index it, never send it to another site as a referrer.
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # not no-referrer: browsers then send Origin: null, which CSRF rejects
     return response
 
 
