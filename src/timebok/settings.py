@@ -184,6 +184,12 @@ STORAGES = {
     },
 }
 
+if DEBUG or DEMO:
+    # Serve static files straight from the apps; no collectstatic needed for `make run`.
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

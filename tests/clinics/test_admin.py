@@ -90,3 +90,17 @@ def test_staff_sees_only_own_clinic_in_admin(staff_client, staff_user, clinic, o
     assert "Fysio Sentrum" in html and "Annen Klinikk" not in html
     foreign = other_clinic.practitioners.first()
     assert staff_client.get(f"/admin/clinics/practitioner/{foreign.pk}/change/").status_code in (302, 404)
+
+
+def test_type_duration_longer_than_every_block_on_type_edit(staff_client, clinic, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    t = clinic.appointment_types.get(name="Oppfølging")  # allowed in 3.5 h and 4 h blocks
+    resp = staff_client.post(f"/admin/clinics/appointmenttype/{t.pk}/change/", {
+        "clinic": clinic.pk, "name": t.name, "duration_minutes": 300, "price": 650, "online": "on",
+        "sort_order": 0,
+    })
+    assert resp.status_code == 200
+    assert "Varigheten er lengre enn alle blokkene" in resp.content.decode()
+    t.refresh_from_db()
+    assert t.duration_minutes == 30

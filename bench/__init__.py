@@ -1,0 +1,1 @@
+"""`make bench`: benchmarks (median times), not timed tests."""

@@ -1,0 +1,56 @@
+"""`make bench`: prints the median time of each measured operation.
+
+- engine: a month of day levels for "any practitioner" and one day's free times, for a
+  clinic of 10 practitioners, 3 types (15/30/45 min) and 6,000 appointments over 90 days;
+- booking: one booking through the service on SQLite, and on PostgreSQL when
+  TEST_DATABASE_URL (or a postgres DATABASE_URL) is set;
+- API: the availability and slots endpoints (bench/api_bench.py).
+Each part runs in its own process so that each gets a fresh database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS_MS = {
+    "month_levels_any": 10.0,
+    "day_slots_any": 2.0,
+}
+
+
+def _sub(module: str, env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=1800)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    results: dict[str, float] = {}
+    base_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
+    base_env["PYTHONPATH"] = f"{ROOT / 'src'}:{ROOT}"
+    results.update(_sub("bench.engine_bench", base_env))
+    results.update(_sub("bench.booking_bench", base_env))
+    pg = os.environ.get("TEST_DATABASE_URL") or (
+        os.environ["DATABASE_URL"] if os.environ.get("DATABASE_URL", "").startswith("postgres") else ""
+    )
+    if pg:
+        results.update(_sub("bench.booking_bench", {**base_env, "TEST_DATABASE_URL": pg}))
+    else:
+        print("(booking on PostgreSQL skipped: set TEST_DATABASE_URL=postgres://... to measure it)")
+    if (ROOT / "bench" / "api_bench.py").exists():
+        results.update(_sub("bench.api_bench", base_env))
+    width = max(len(k) for k in results)
+    print("Timebok benchmark (median, milliseconds)")
+    for key, value in results.items():
+        target = TARGETS_MS.get(key)
+        note = f"   target <= {target:g} ms {'OK' if value <= target else 'MISSED'}" if target else ""
+        print(f"  {key:<{width}}  {value:8.3f}{note}")
+
+
+if __name__ == "__main__":
+    main()
