@@ -159,3 +159,21 @@ def test_a_failing_receiver_never_breaks_the_booking(clinic, outbox_dirs, monkey
         appt = book_appointment(clinic=clinic, appointment_type=clinic.appointment_types.get(name="Oppfølging"),
                                 start=at(weekday_in(7), 10), patient=details())
     assert appt.pk and appt.status == "booked"
+
+
+def test_muted_block_creates_no_messages(book):
+    from timebok.notifications.mute import muted
+
+    with muted():
+        book()
+    assert not OutgoingMessage.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so the signals fire inside the muted block
+def test_loading_the_demo_clinic_sends_nothing(outbox_dirs):
+    from timebok.appointments.models import Appointment
+    from timebok.clinics.demo import load_demo
+
+    load_demo()
+    assert Appointment.objects.exists()
+    assert not OutgoingMessage.objects.exists() and mail.outbox == []

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from timebok.notifications import compose, tasks
 from timebok.notifications.models import OutgoingMessage
+from timebok.notifications.mute import is_muted
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def _hand_over(rows: list[OutgoingMessage]) -> None:
 
 
 def appointment_booked(sender: Any, appointment: Any, manage_token: str | None = None, **kwargs: Any) -> None:
+    if is_muted():
+        return
     try:
         _hand_over(compose.on_booked(appointment, manage_token))
     except Exception:
@@ -34,6 +37,8 @@ def appointment_booked(sender: Any, appointment: Any, manage_token: str | None =
 
 
 def appointment_cancelled(sender: Any, appointment: Any, by_patient: bool = False, **kwargs: Any) -> None:
+    if is_muted():
+        return
     try:
         _hand_over(compose.on_cancelled(appointment, by_patient=by_patient))
     except Exception:
