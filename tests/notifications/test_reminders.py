@@ -69,7 +69,7 @@ def test_sweep_sends_the_reminder_when_due_and_only_once(book, outbox_dirs):
     [m] = mail.outbox
     assert m.subject.startswith("Påminnelse: time ")
     assert f"/t/{appt.manage_token}/" in m.body
-    assert "Fristen for å avbestille på nett er" in m.body
+    assert "Du kan avbestille på nett fram til" in m.body
     assert any(s.split("\n\n", 1)[1].startswith("Påminnelse:") for s in sms_files(outbox_dirs))
     assert all(r.status == "sent" and r.link_token_encrypted == "" for r in reminders())
 
@@ -102,3 +102,16 @@ def test_reminder_for_a_past_appointment_is_not_sent(book):
     outbox.sweep(now=appt.start + timedelta(minutes=1))
     assert mail.outbox == []
     assert timezone.now() < appt.start
+
+
+def test_reminder_after_the_cancellation_deadline_gives_the_phone_instead(clinic, book, outbox_dirs):
+    clinic.reminder_hours = 12  # the deadline is 24 hours before
+    clinic.save(update_fields=["reminder_hours"])
+    appt = book()
+    mail.outbox.clear()
+    outbox.sweep(now=appt.start - timedelta(hours=12))
+    [m] = mail.outbox
+    assert "Fristen for å avbestille på nett gikk ut" in m.body
+    assert "ring klinikken på +47 22 00 00 00" in m.body
+    [text] = [s for s in sms_files(outbox_dirs) if "Påminnelse" in s]
+    assert "ring +47 22 00 00 00" in text and "avbestill innen" not in text

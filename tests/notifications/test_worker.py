@@ -68,13 +68,17 @@ def test_booking_enqueues_and_the_worker_sends_once(clinic, db_tasks):
 def test_the_sweep_reschedules_itself_once_and_sends_what_is_due(clinic, db_tasks):
     appt = book(clinic)
     run_worker()
-    DBTaskResult.objects.filter(task_path=tasks.sweep_outbox.module_path).update(run_after=timezone.now())
+    old = tasks.sweep_outbox.enqueue().db_result  # a sweep that finished two days ago
+    DBTaskResult.objects.filter(pk=old.pk).update(status="SUCCESSFUL", finished_at=timezone.now() - timedelta(days=2))
+    DBTaskResult.objects.filter(task_path=tasks.sweep_outbox.module_path, status="READY").update(
+        run_after=timezone.now())
     # the reminder is due now
     OutgoingMessage.objects.filter(kind="reminder").update(send_after=timezone.now() - timedelta(seconds=1))
     run_worker()
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Timebekreftelse", "Påminnelse"]
     sweeps = DBTaskResult.objects.filter(task_path=tasks.sweep_outbox.module_path)
-    assert sweeps.filter(status="SUCCESSFUL").count() == 1
+    assert sweeps.filter(status="SUCCESSFUL").count() == 1  # this one; the old one was pruned
+    assert not sweeps.filter(pk=old.pk).exists()
     assert sweeps.filter(status="READY").count() == 1  # the next one, and only one
     assert appt.pk
 

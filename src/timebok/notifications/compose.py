@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from timebok.appointments.models import Appointment
+from timebok.appointments.services.booking import cancellation_deadline
 from timebok.core import crypto
 from timebok.notifications import content
 from timebok.notifications.models import OutgoingMessage
@@ -37,6 +38,8 @@ def _patient_messages(
         return []
     link = content.LINK_PLACEHOLDER if token else None
     ctx = content.context(appointment, link=link)
+    # A reminder sent after the cancellation deadline offers the clinic's phone, not the link.
+    ctx["deadline_passed"] = send_after >= cancellation_deadline(appointment)
     secret = crypto.encrypt(token) if token else ""
     rows = []
     if patient.email:

@@ -30,7 +30,19 @@ def send_message(message_id: int) -> str:
 @task()
 def sweep_outbox() -> dict[str, int]:
     ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
+    _prune_finished_sweeps()
     return outbox.sweep()
+
+
+def _prune_finished_sweeps() -> None:
+    """One sweep a minute would leave 1,440 task rows a day; keep a day's worth."""
+    if not _supports_defer():
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        task_path=sweep_outbox.module_path, status="SUCCESSFUL", finished_at__lt=timezone.now() - timedelta(days=1),
+    ).delete()
 
 
 def _supports_defer() -> bool:
