@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
-from tests.conftest import at, next_weekday, valid_fnr
+from tests.conftest import OSLO, at, next_weekday, valid_fnr
 from timebok.appointments.errors import (
     AlreadyCancelled,
     BookingClosed,
@@ -236,3 +236,47 @@ def test_holiday_is_closed(clinic):
     clinic.save(update_fields=["close_public_holidays"])
     levels = availability.day_levels(clinic, t, None, day, day, now=at(day - timedelta(days=30), 9))
     assert levels[day].free > 0
+
+
+def _night_template(clinic, day):
+    from timebok.clinics.models import TemplateBlock, TemplatePeriod, WeekTemplate
+
+    p = practs(clinic)["Anne Lie"]
+    tmpl = WeekTemplate.objects.create(practitioner=p, name="Natt")
+    TemplatePeriod.objects.create(template=tmpl, start_date=day, end_date=day)
+    block = TemplateBlock.objects.create(template=tmpl, weekday=day.weekday(), start_time=time(1),
+                                         end_time=time(4))
+    block.appointment_types.set([types(clinic)["Oppfølging"]])
+    clinic.horizon_days = 730
+    clinic.save(update_fields=["horizon_days"])
+    return p
+
+
+def test_spring_dst_night_books_real_thirty_minutes(clinic):
+    day = date(2028, 3, 26)  # clocks go from 02:00 to 03:00 (2027: Easter Sunday, closed)
+    p = _night_template(clinic, day)
+    t = types(clinic)["Oppfølging"]
+    starts = [s.start for s in availability.free_slots(clinic, t, p, day, now=at(date(2028, 3, 1), 9))]
+    assert all(s.astimezone(OSLO).hour != 2 for s in starts)
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 1, 30),
+                            patient=patient(), now=at(date(2028, 3, 1), 9))
+    assert appt.end - appt.start == timedelta(minutes=30)
+    assert appt.end.astimezone(OSLO).time() == time(3, 0)
+
+
+def test_autumn_dst_night_has_no_second_0230(clinic):
+    day = date(2027, 10, 31)  # 02:00-03:00 happens twice
+    p = _night_template(clinic, day)
+    t = types(clinic)["Oppfølging"]
+    now = at(date(2027, 10, 1), 9)
+    starts = [s.start for s in availability.free_slots(clinic, t, p, day, now=now)]
+    assert len(starts) == len(set(starts))
+    first = datetime(2027, 10, 31, 2, 30, tzinfo=OSLO)
+    second = datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=OSLO)
+    assert first.astimezone(UTC) != second.astimezone(UTC)
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=first,
+                            patient=patient(), now=now)
+    assert appt.end - appt.start == timedelta(minutes=30)
+    with pytest.raises((SlotTaken, SlotNotAvailable)):
+        book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=second,
+                         patient=patient(1), now=now)

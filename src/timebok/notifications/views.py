@@ -54,6 +54,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     ctx = content.context(appt)
     ctx.update({
         "appointment": appt,
+        "clinic": appt.clinic,
         "type_label": appt.appointment_type.name,  # the patient may see it here; messages never
         "cancelled": appt.status == appt.Status.CANCELLED,
         "just_cancelled": request.GET.get("avbestilt") == "1",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from .types import Busy, DayInfo, ScheduleInput, Slot, Template, level_for
 
@@ -47,6 +47,27 @@ def _to_us(dt: datetime) -> int:
 def _from_us(us: int, tz: tzinfo) -> datetime:
     """Microseconds since the epoch -> aware datetime in ``tz``."""
     return (_EPOCH + timedelta(microseconds=us)).astimezone(tz)
+
+
+_FIXED: dict[timedelta, timezone] = {}
+
+
+def _slot_time(us: int, tz: tzinfo) -> datetime:
+    """A slot's instant in ``tz``'s local time, but carrying a fixed-offset tzinfo.
+
+    With a ZoneInfo attached, Python compares and subtracts datetimes that share it by
+    wall clock, and PEP 495 makes an instant in the repeated autumn hour unequal to
+    every datetime of another zone. A fixed offset has neither trap: the slot compares,
+    hashes and subtracts as the instant it is, and isoformat() still shows the local
+    offset (+01:00 / +02:00).
+    """
+    local = _from_us(us, tz)
+    offset = local.utcoffset()
+    assert offset is not None
+    fixed = _FIXED.get(offset)
+    if fixed is None:
+        fixed = _FIXED.setdefault(offset, timezone(offset))
+    return local.replace(tzinfo=fixed)
 
 
 def _time_us(t: time) -> int:
@@ -442,7 +463,7 @@ class Availability:
         if self._first_free_only:
             starts = starts[:1]
         tz = self._tz
-        return [Slot(_from_us(s, tz), _from_us(s + q.dur_us, tz), found[s]) for s in starts]
+        return [Slot(_slot_time(s, tz), _slot_time(s + q.dur_us, tz), found[s]) for s in starts]
 
     def day_levels(
         self,

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
+from django.db import connections
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from timebok import scheduling
@@ -83,6 +86,39 @@ def _local_bounds(clinic: Clinic, start: date, end: date) -> tuple[datetime, dat
     return lo, hi
 
 
+def busy_intervals(practitioner_ids: list[int], lo: datetime, hi: datetime) -> list[scheduling.Busy]:
+    """Booked appointments of these practitioners overlapping [lo, hi).
+
+    The hot path of a month view (thousands of rows). On SQLite, Django's per-value
+    datetime converter (and even ``datetime.replace``) costs more than the engine itself,
+    so the stored naive-UTC text is read with a "+00:00" suffix and parsed by
+    ``datetime.fromisoformat`` straight into aware UTC datetimes. PostgreSQL returns
+    aware datetimes directly.
+    """
+    qs = Appointment.objects.filter(
+        practitioner_id__in=practitioner_ids,
+        status=Appointment.Status.BOOKED,
+        start__lt=hi,
+        end__gt=lo,
+    ).order_by()
+    connection = connections[qs.db]
+    if connection.vendor != "sqlite":
+        return [scheduling.Busy(pid, s, e) for pid, s, e in qs.values_list("practitioner_id", "start", "end")]
+    utc_text = Value("+00:00", output_field=TextField())
+    sql, params = (
+        qs.annotate(s_text=Concat(Cast("start", TextField()), utc_text, output_field=TextField()),
+                    e_text=Concat(Cast("end", TextField()), utc_text, output_field=TextField()))
+        .values_list("practitioner_id", "s_text", "e_text")
+        .query.get_compiler(using=qs.db).as_sql()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    parse = datetime.fromisoformat
+    busy = scheduling.Busy
+    return [busy(pid, parse(s), parse(e)) for pid, s, e in rows]
+
+
 def load_input(
     clinic: Clinic,
     appointment_type: AppointmentType,
@@ -140,15 +176,7 @@ def load_input(
         for year in range(start.year, end.year + 1):
             closed |= norwegian_holidays(year)
 
-    busy = [
-        scheduling.Busy(pid, s, e)
-        for pid, s, e in Appointment.objects.filter(
-            practitioner_id__in=ids,
-            status=Appointment.Status.BOOKED,
-            start__lt=hi,
-            end__gt=lo,
-        ).values_list("practitioner_id", "start", "end")
-    ]
+    busy = busy_intervals(ids, lo, hi)
 
     return scheduling.ScheduleInput(
         tz=clinic.tz,
@@ -210,6 +238,7 @@ def nearest_free(
 ) -> list[scheduling.Slot]:
     """Free times nearest to `around` (same day first, then the following days)."""
     ids = _practitioner_ids(clinic, appointment_type, practitioner)
+    around = around.astimezone(UTC)  # absolute time differences, also across DST
     local_day = around.astimezone(clinic.tz).date()
     end = local_day + timedelta(days=days)
     data = load_input(clinic, appointment_type, ids, local_day, end, now=now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -146,6 +146,9 @@ def book_appointment(
     online = source == Appointment.Source.ONLINE
     if timezone.is_naive(start):
         raise ValueError("start must be an aware datetime")
+    # Work in UTC: Python adds and compares datetimes sharing a tzinfo by wall clock, which
+    # is wrong across a DST change (and would equate the two 02:30s of an October night).
+    start = start.astimezone(UTC)
     if appointment_type.clinic_id != clinic.pk or (
         practitioner is not None and practitioner.clinic_id != clinic.pk
     ):
@@ -221,7 +224,19 @@ def book_appointment(
         if idempotency_key and "idempotency_key" in str(exc):
             return Appointment.objects.get(idempotency_key=idempotency_key)
         if _is_overlap_violation(exc):
+            if idempotency_key:
+                mine = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+                if mine is not None:
+                    return mine
             raise SlotTaken() from None
+        raise
+    except (SlotTaken, SlotNotAvailable):
+        # A double click: the first request booked the time while this one waited for
+        # the write lock, so the re-check now sees "taken". It is this request's own booking.
+        if idempotency_key:
+            mine = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            if mine is not None:
+                return mine
         raise
     appointment.manage_token = token  # type: ignore[attr-defined]
     return appointment

@@ -1,0 +1,294 @@
+"""The public JSON API (django-ninja), mounted at /api/v1/; OpenAPI at /api/v1/openapi.json.
+
+The booking page's JavaScript uses the GET endpoints. ``POST .../bookings`` books like
+the page does, through the booking service.
+
+CSRF: the API uses no cookies, sessions or other ambient credentials, so a cross-site
+request can do nothing that the sender could not do directly; Django's CSRF check is not
+applied (django-ninja checks CSRF only for cookie-based auth). Booking is rate-limited per
+client IP (timebok.core.ratelimit, in the shared cache) and answers 429 beyond the limit.
+An optional ``Idempotency-Key`` header makes a retried POST return the same booking.
+
+Errors are JSON ``{"code", "message", "errors"}``: 404 unknown clinic/type/practitioner,
+403 online booking off, 409 taken (with ``alternatives``) or limit reached, 422 a
+Norwegian message per wrong field, 429 too many attempts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from timebok.api.schemas import (
+    AppointmentTypeOut,
+    AvailabilityOut,
+    AvailabilityQuery,
+    BookingIn,
+    BookingOut,
+    ConflictOut,
+    ErrorOut,
+    PractitionerOut,
+    PractitionersQuery,
+    SlotsOut,
+    SlotsQuery,
+)
+from timebok.appointments.errors import BookingClosed, DomainError, LimitReached, SlotNotAvailable, SlotTaken
+from timebok.appointments.services import availability
+from timebok.appointments.services.booking import book_appointment, with_alternatives
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner
+from timebok.core.ratelimit import booking_allowed
+from timebok.public import selection
+from timebok.public.patient_input import clean_patient
+
+api = NinjaAPI(
+    title="Timebok",
+    version="1",
+    description="Offentlig API for timebestilling uten innlogging.",
+    urls_namespace="api",
+    docs_url=None,
+)
+
+#: Dates further than this from today are refused (422) before any computation.
+DATE_WINDOW_DAYS = 3 * 366
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, errors: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.errors = errors or {}
+        self.extra = extra
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    body = {"code": exc.code, "message": exc.message, "errors": exc.errors, **exc.extra}
+    response = api.create_response(request, body, status=exc.status)
+    if exc.status == 429:
+        response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        body = {"code": "bad_request", "message": _("Kunne ikke lese forespørselen. Send JSON."),
+                "errors": {"body": _("Send bestillingen som et JSON-objekt.")}}
+    else:
+        body = {"code": "error", "message": _("Forespørselen kunne ikke behandles."), "errors": {}}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+def _field_message(field: str) -> str:
+    if field in ("timetype",):
+        return _("Velg en gyldig timetype.")
+    if field == "behandler":
+        return _("Velg en gyldig behandler, eller ingen for første ledige behandler.")
+    if field in ("from", "from_", "to", "date"):
+        return _("Ugyldig dato. Bruk formatet ÅÅÅÅ-MM-DD.")
+    if field == "start":
+        return _("Ugyldig tidspunkt. Bruk ISO 8601 med tidssone, f.eks. 2026-12-03T09:00:00+01:00.")
+    if field in ("fornavn", "etternavn", "fodselsnummer", "epost", "telefon", "kommentar"):
+        return _("Ugyldig verdi. Skriv feltet som tekst.")
+    return _("Send bestillingen som et JSON-objekt.")
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [part for part in err.get("loc", ()) if isinstance(part, str)]
+        names = [p for p in loc if p not in ("query", "body", "path", "payload", "q")]
+        field = names[0] if names else "body"
+        if field == "from_":
+            field = "from"
+        errors.setdefault(field, _field_message(field))
+    body = {"code": "invalid", "message": _("Sjekk feltene som er merket."), "errors": errors}
+    return api.create_response(request, body, status=422)
+
+
+def _clinic(slug: str) -> Clinic:
+    clinic = selection.get_clinic(slug)
+    if clinic is None:
+        raise ApiError(404, "not_found", _("Fant ikke klinikken."))
+    if not clinic.online_booking:
+        raise ApiError(403, BookingClosed.code, str(BookingClosed.default_message))
+    return clinic
+
+
+def _type(clinic: Clinic, type_id: int) -> AppointmentType:
+    atype = selection.online_type(clinic, type_id)
+    if atype is None:
+        raise ApiError(404, "not_found", _("Fant ikke timetypen, eller den kan ikke bestilles på nett."))
+    return atype
+
+
+def _practitioner(clinic: Clinic, pid: int | None, atype: AppointmentType) -> Practitioner | None:
+    if pid is None:
+        return None
+    practitioner = selection.online_practitioner(clinic, pid, atype)
+    if practitioner is None:
+        raise ApiError(404, "not_found",
+                       _("Fant ikke behandleren, eller behandleren tilbyr ikke timetypen på nett."))
+    return practitioner
+
+
+def _check_date(clinic: Clinic, value: date, field: str) -> None:
+    today = selection.local_today(clinic)
+    if abs((value - today).days) > DATE_WINDOW_DAYS:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
+                       {field: _("Datoen er for langt unna i tid.")})
+
+
+def _slot_out(slot: Any, names: dict[int, str]) -> dict[str, Any]:
+    return {"start": slot.start, "end": slot.end, "behandler": slot.practitioner_id,
+            "behandler_navn": names.get(slot.practitioner_id, "")}
+
+
+def _names(clinic: Clinic) -> dict[int, str]:
+    return dict(clinic.practitioners.values_list("pk", "name"))
+
+
+@api.get("/clinics/{slug}/appointment-types", response={200: list[AppointmentTypeOut], 403: ErrorOut, 404: ErrorOut},
+         summary="Timetyper som kan bestilles på nett")
+def appointment_types(request: HttpRequest, slug: str) -> Any:
+    clinic = _clinic(slug)
+    return [
+        {"id": t.pk, "name": t.name, "duration_minutes": t.duration_minutes, "price": t.price,
+         "price_text": selection.price_text(t.price), "info": t.info_text,
+         "address": t.address or clinic.address}
+        for t in availability.online_types(clinic)
+    ]
+
+
+@api.get("/clinics/{slug}/practitioners", response={200: list[PractitionerOut], 403: ErrorOut, 404: ErrorOut},
+         summary="Behandlere med online timebok")
+def practitioners(request: HttpRequest, slug: str, q: Query[PractitionersQuery]) -> Any:
+    clinic = _clinic(slug)
+    atype = _type(clinic, q.timetype) if q.timetype is not None else None
+    return [{"id": p.pk, "name": p.name, "title": p.title}
+            for p in availability.online_practitioners(clinic, atype)]
+
+
+@api.get("/clinics/{slug}/availability", by_alias=True,
+         response={200: AvailabilityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+         summary="Ledige timer per dag (antall og nivå)")
+def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery]) -> Any:
+    clinic = _clinic(slug)
+    atype = _type(clinic, q.timetype)
+    practitioner = _practitioner(clinic, q.behandler, atype)
+    today = selection.local_today(clinic)
+    start = q.from_ or today
+    _check_date(clinic, start, "from")
+    if q.to is not None:
+        _check_date(clinic, q.to, "to")
+    end = q.to or start + timedelta(days=34)
+    if end < start:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
+                       {"to": _("Til-datoen kan ikke være før fra-datoen.")})
+    if (end - start).days >= selection.MAX_RANGE_DAYS:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
+                       {"to": _("Spør om høyst %(days)s dager om gangen.") % {"days": selection.MAX_RANGE_DAYS}})
+    levels = availability.day_levels(clinic, atype, practitioner, start, end)
+    return {
+        "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
+        "from": start, "to": end, "first_bookable": today,
+        "last_bookable": selection.bookable_last_day(clinic, atype),
+        "days": [{"date": d, "free": info.free, "level": info.level, "label": selection.day_label(d, info.level)}
+                 for d, info in sorted(levels.items())],
+    }
+
+
+@api.get("/clinics/{slug}/slots", response={200: SlotsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+         summary="Ledige tider en dag, hver med behandler")
+def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
+    clinic = _clinic(slug)
+    atype = _type(clinic, q.timetype)
+    practitioner = _practitioner(clinic, q.behandler, atype)
+    _check_date(clinic, q.date, "date")
+    found = availability.free_slots(clinic, atype, practitioner, q.date)
+    names = _names(clinic)
+    return {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
+            "slots": [_slot_out(s, names) for s in found]}
+
+
+def _idempotency_key(request: HttpRequest, clinic: Clinic, fnr: str) -> str | None:
+    header = request.headers.get("Idempotency-Key", "").strip()
+    if not header:
+        return None
+    # Scoped to the clinic and the patient, so one client's key can never return
+    # another patient's booking.
+    digest = hashlib.sha256(f"{clinic.pk}\x00{fnr}\x00{header[:200]}".encode()).hexdigest()
+    return f"api:{digest[:56]}"
+
+
+@api.post("/clinics/{slug}/bookings",
+          response={201: BookingOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut, 429: ErrorOut},
+          summary="Bestill en time")
+def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
+    clinic = _clinic(slug)
+    if not booking_allowed(request):
+        raise ApiError(429, "rate_limited",
+                       _("For mange bestillingsforsøk fra denne adressen. Vent litt og prøv igjen."))
+    errors: dict[str, str] = {}
+    details, comment, patient_errors = clean_patient(payload.dict())
+    errors.update(patient_errors)
+
+    atype = None
+    if payload.timetype is None:
+        errors["timetype"] = _("Velg en timetype.")
+    else:
+        atype = selection.online_type(clinic, payload.timetype) if 1 <= payload.timetype <= selection.MAX_ID else None
+        if atype is None:
+            errors["timetype"] = _("Timetypen finnes ikke eller kan ikke bestilles på nett.")
+    practitioner = None
+    if payload.behandler is not None:
+        if 1 <= payload.behandler <= selection.MAX_ID:
+            practitioner = selection.online_practitioner(clinic, payload.behandler, atype)
+        if practitioner is None:
+            errors["behandler"] = _("Behandleren finnes ikke, har ikke online timebok eller tilbyr ikke timetypen.")
+    start: datetime | None = payload.start
+    if start is None:
+        errors["start"] = _("Velg et tidspunkt.")
+    elif timezone.is_naive(start):
+        errors["start"] = _("Tidspunktet må ha tidssone, f.eks. 2026-12-03T09:00:00+01:00.")
+    elif abs((start - timezone.now()).days) > DATE_WINDOW_DAYS:
+        errors["start"] = _("Tidspunktet er for langt unna i tid.")
+    if errors or atype is None or start is None or details is None:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."), errors)
+
+    try:
+        appointment = book_appointment(
+            clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
+            patient=details, comment=comment, idempotency_key=_idempotency_key(request, clinic, details.fnr),
+        )
+    except (SlotTaken, SlotNotAvailable) as exc:
+        with_alternatives(exc, clinic, atype, practitioner, start)
+        names = _names(clinic)
+        raise ApiError(409, exc.code, str(exc.message),
+                       alternatives=[_slot_out(s, names) for s in exc.alternatives]) from None
+    except LimitReached as exc:
+        raise ApiError(409, exc.code, str(exc.message)) from None
+    except DomainError as exc:
+        raise ApiError(exc.http_status, exc.code, str(exc.message)) from None
+    local_start = timezone.localtime(appointment.start, clinic.tz)
+    return Status(201, {
+        "reference": appointment.reference,
+        "start": local_start,
+        "end": timezone.localtime(appointment.end, clinic.tz),
+        "timetype": atype.pk, "timetype_navn": atype.name,
+        "behandler": appointment.practitioner_id, "behandler_navn": appointment.practitioner.name,
+        "price": appointment.price, "price_text": selection.price_text(appointment.price),
+        "address": selection.place_text(atype),
+    })

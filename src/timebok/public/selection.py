@@ -1,0 +1,318 @@
+"""Read side of the booking page, shared by the page and the public API.
+
+Resolves what the visitor asked for (type, practitioner, week template, month, day) to
+objects that are bookable online, and turns the availability service's answers into
+what the page shows. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from timebok import scheduling
+from timebok.appointments.services import availability
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
+
+#: Ids above this are refused before they reach the database (SQLite integers are 64-bit).
+MAX_ID = 2**53
+#: The widest range one availability request may ask about.
+MAX_RANGE_DAYS = 93
+
+_INT_RE = re.compile(r"^[0-9]{1,16}$")
+_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+
+
+def parse_id(value: Any) -> int | None:
+    """A positive database id from a query/form value, or None for anything else."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not _INT_RE.match(text):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_date(value: Any) -> date | None:
+    text = str(value or "").strip()
+    if not _DATE_RE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_month(value: Any) -> date | None:
+    text = str(value or "").strip()
+    if not _MONTH_RE.match(text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        return None
+
+
+def get_clinic(slug: str) -> Clinic | None:
+    return Clinic.objects.filter(slug=slug).first()
+
+
+def online_type(clinic: Clinic, type_id: int | None) -> AppointmentType | None:
+    if type_id is None:
+        return None
+    return clinic.appointment_types.filter(pk=type_id, online=True).first()
+
+
+def online_practitioner(clinic: Clinic, practitioner_id: int | None,
+                        appointment_type: AppointmentType | None) -> Practitioner | None:
+    """The practitioner if online and (with a type) offering it; else None."""
+    if practitioner_id is None:
+        return None
+    for p in availability.online_practitioners(clinic, appointment_type):
+        if p.pk == practitioner_id:
+            return p
+    return None
+
+
+def week_template_types(clinic: Clinic, template_id: int | None) -> tuple[WeekTemplate | None, list[AppointmentType]]:
+    """A week template of this clinic and the online types its blocks allow."""
+    if template_id is None:
+        return None, []
+    tmpl = WeekTemplate.objects.select_related("practitioner").filter(
+        pk=template_id, practitioner__clinic=clinic).first()
+    if tmpl is None:
+        return None, []
+    types = list(clinic.appointment_types.filter(online=True, blocks__template=tmpl).distinct())
+    return tmpl, types
+
+
+def price_text(price: int | None) -> str:
+    if price is None:
+        return ""
+    return _("kr %(amount)s") % {"amount": f"{price:,}".replace(",", "\u00a0")}
+
+
+def level_text(level: str) -> str:
+    return {
+        "many": _("mange ledige"),
+        "few": _("få ledige"),
+    }.get(level, _("ingen ledige"))
+
+
+def day_name(day: date) -> str:
+    """"torsdag 3. desember" in the active language (nb)."""
+    return _day_name(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_name(day: date, language: str | None) -> str:
+    return formats.date_format(day, pgettext("day in calendar", "l j. F"))
+
+
+def day_label(day: date, level: str) -> str:
+    return _("%(day)s, %(level)s") % {"day": day_name(day), "level": level_text(level)}
+
+
+def time_text(moment: datetime, clinic: Clinic) -> str:
+    return timezone.localtime(moment, clinic.tz).strftime("%H:%M")
+
+
+def long_time_text(start: datetime, end: datetime, clinic: Clinic) -> str:
+    """"torsdag 3. desember 2026 kl. 09:00–09:30"."""
+    local = timezone.localtime(start, clinic.tz)
+    return _("%(day)s %(year)s kl. %(start)s–%(end)s") % {
+        "day": day_name(local.date()), "year": local.year,
+        "start": time_text(start, clinic), "end": time_text(end, clinic),
+    }
+
+
+def place_text(appointment_type: AppointmentType) -> str:
+    return appointment_type.address or appointment_type.clinic.address
+
+
+def local_today(clinic: Clinic, now: datetime | None = None) -> date:
+    return timezone.localtime(now or timezone.now(), clinic.tz).date()
+
+
+def bookable_last_day(clinic: Clinic, appointment_type: AppointmentType, now: datetime | None = None) -> date:
+    return local_today(clinic, now) + timedelta(days=appointment_type.effective_horizon_days())
+
+
+def add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_last_day(first: date) -> date:
+    return add_months(first, 1) - timedelta(days=1)
+
+
+@dataclass
+class DayCell:
+    day: date
+    level: str
+    free: int
+    in_month: bool
+    selected: bool = False
+
+    @property
+    def selectable(self) -> bool:
+        return self.in_month and self.level != "none"
+
+    @property
+    def label(self) -> str:
+        return day_label(self.day, self.level)
+
+
+@dataclass
+class Selection:
+    """What the booking page shows for one request."""
+
+    clinic: Clinic
+    types: list[AppointmentType]
+    appointment_type: AppointmentType | None
+    practitioners: list[Practitioner]
+    practitioner: Practitioner | None
+    week_template: WeekTemplate | None
+    notices: list[str] = field(default_factory=list)
+    month: date | None = None
+    min_month: date | None = None
+    max_month: date | None = None
+    day: date | None = None
+    weeks: list[list[DayCell]] = field(default_factory=list)
+    slots: list[scheduling.Slot] = field(default_factory=list)
+    first_free: date | None = None
+
+    @property
+    def prev_month(self) -> date | None:
+        if self.month is None or self.min_month is None or self.month <= self.min_month:
+            return None
+        return add_months(self.month, -1)
+
+    @property
+    def next_month(self) -> date | None:
+        if self.month is None or self.max_month is None or self.month >= self.max_month:
+            return None
+        return add_months(self.month, 1)
+
+    def practitioner_name(self, pid: int) -> str:
+        for p in self.practitioners:
+            if p.pk == pid:
+                return p.name
+        return ""
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """The selection as query parameters (for links and hidden fields)."""
+        params: dict[str, str] = {}
+        if self.week_template is not None:
+            params["ukemal"] = str(self.week_template.pk)
+        if self.appointment_type is not None:
+            params["timetype"] = str(self.appointment_type.pk)
+        params["behandler"] = str(self.practitioner.pk) if self.practitioner else ""
+        if self.day is not None:
+            params["dato"] = self.day.isoformat()
+        params.update({k: v for k, v in changes.items() if v is not None})
+        return params
+
+
+def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None) -> Selection:
+    """Resolve ``timetype``, ``ukemal``, ``behandler``, ``maned`` and ``dato`` (query or form
+    values) to a Selection. Unknown or offline ids add a friendly notice and are ignored."""
+    now = now or timezone.now()
+    notices: list[str] = []
+    all_types = availability.online_types(clinic)
+    types = all_types
+
+    template_id = parse_id(params.get("ukemal"))
+    template = None
+    if params.get("ukemal"):
+        template, template_types = week_template_types(clinic, template_id)
+        if template is None or not template_types or not template.practitioner.online:
+            notices.append(_("Lenken viser til en ukemal som ikke kan bestilles på nett. "
+                             "Du kan velge blant alle timene under."))
+            template = None
+        else:
+            types = template_types
+
+    chosen_type = None
+    if params.get("timetype"):
+        type_id = parse_id(params.get("timetype"))
+        chosen_type = next((t for t in types if t.pk == type_id), None)
+        if chosen_type is None:
+            notices.append(_("Timetypen i lenken finnes ikke eller kan ikke bestilles på nett. "
+                             "Velg en timetype under."))
+    if chosen_type is None and types:
+        chosen_type = types[0]
+
+    practitioners = availability.online_practitioners(clinic, chosen_type) if chosen_type else []
+    practitioner = None
+    raw_practitioner = params.get("behandler")
+    if raw_practitioner:
+        pid = parse_id(raw_practitioner)
+        practitioner = next((p for p in practitioners if p.pk == pid), None)
+        if practitioner is None:
+            notices.append(_("Behandleren i lenken finnes ikke eller har ikke online timebok for denne "
+                             "timetypen. Viser første ledige behandler."))
+    elif template is not None and "behandler" not in params:
+        practitioner = next((p for p in practitioners if p.pk == template.practitioner_id), None)
+
+    sel = Selection(clinic=clinic, types=types, appointment_type=chosen_type, practitioners=practitioners,
+                    practitioner=practitioner, week_template=template, notices=notices)
+    if chosen_type is None:
+        return sel
+
+    today = local_today(clinic, now)
+    last = bookable_last_day(clinic, chosen_type, now)
+    sel.min_month = today.replace(day=1)
+    sel.max_month = last.replace(day=1)
+    levels: dict[date, scheduling.DayInfo] = {}
+    if practitioners:
+        levels = availability.day_levels(clinic, chosen_type, practitioner, today, last, now=now)
+    sel.first_free = next((d for d in sorted(levels) if levels[d].free), None)
+
+    wanted_day = parse_date(params.get("dato"))
+    if wanted_day is not None and wanted_day in levels and levels[wanted_day].free:
+        sel.day = wanted_day
+    elif not params.get("maned"):
+        sel.day = sel.first_free  # open on the first free day, with its times shown
+    month = parse_month(params.get("maned"))
+    if month is None:
+        month = (sel.day or sel.first_free or today).replace(day=1)
+    sel.month = min(max(month, sel.min_month), sel.max_month)
+
+    first_cell = sel.month - timedelta(days=sel.month.weekday())
+    last_cell = month_last_day(sel.month)
+    last_cell += timedelta(days=6 - last_cell.weekday())
+    week: list[DayCell] = []
+    d = first_cell
+    while d <= last_cell:
+        info = levels.get(d)
+        week.append(DayCell(day=d, level=info.level if info else "none", free=info.free if info else 0,
+                            in_month=d.month == sel.month.month, selected=d == sel.day))
+        if len(week) == 7:
+            sel.weeks.append(week)
+            week = []
+        d += timedelta(days=1)
+
+    if sel.day is not None:
+        sel.slots = availability.free_slots(clinic, chosen_type, practitioner, sel.day, now=now)
+    return sel
+
+
+def find_slot(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner | None,
+              start: datetime, *, now: datetime | None = None) -> scheduling.Slot | None:
+    """The free slot starting at ``start`` (with the practitioner who would get it), or None."""
+    day = timezone.localtime(start, clinic.tz).date()
+    for slot in availability.free_slots(clinic, appointment_type, practitioner, day, now=now):
+        if slot.start == start:
+            return slot
+    return None

@@ -1,0 +1,154 @@
+"""GET endpoints of the public API: lists, availability per day, slots."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import at
+from tests.public.conftest import monday, practs, types
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/clinics/"
+
+
+def test_appointment_types_lists_online_types_with_ids(anon_client, clinic):
+    r = anon_client.get(f"{BASE}{clinic.slug}/appointment-types")
+    assert r.status_code == 200
+    data = r.json()
+    assert [t["name"] for t in data] == ["Førstegangstime", "Oppfølging"]
+    follow = next(t for t in data if t["name"] == "Oppfølging")
+    assert follow["id"] == types(clinic)["Oppfølging"].pk
+    assert follow["price_text"] == "kr 650" and follow["duration_minutes"] == 30
+    assert follow["address"] == "Kirkegata 2, 3. etasje" and follow["info"] == "Ta med treningstøy."
+
+
+def test_practitioners_lists_online_ones_and_filters_by_type(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    assert [p["name"] for p in anon_client.get(f"{BASE}{clinic.slug}/practitioners").json()] == \
+        ["Anne Lie", "Bjørn Dahl"]
+    practs(clinic)["Bjørn Dahl"].week_templates.all().delete()
+    r = anon_client.get(f"{BASE}{clinic.slug}/practitioners", {"timetype": t.pk})
+    assert [p["id"] for p in r.json()] == [practs(clinic)["Anne Lie"].pk]
+
+
+def test_unknown_clinic_is_404_and_closed_clinic_403(anon_client, clinic):
+    r = anon_client.get(f"{BASE}nope/appointment-types")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    clinic.online_booking = False
+    clinic.save(update_fields=["online_booking"])
+    r = anon_client.get(f"{BASE}{clinic.slug}/appointment-types")
+    assert r.status_code == 403 and r.json()["code"] == "closed"
+
+
+def test_availability_gives_every_day_with_count_level_and_label(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    day = monday()
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "from": day.isoformat(), "to": (day + timedelta(days=6)).isoformat()})
+    assert r.status_code == 200
+    data = r.json()
+    assert data["from"] == day.isoformat() and data["behandler"] is None
+    assert [d["date"] for d in data["days"]] == [(day + timedelta(days=i)).isoformat() for i in range(7)]
+    mon, sun = data["days"][0], data["days"][6]
+    # 08:00-11:30 and 12:00-16:00 in 30 minutes: 15 distinct start times.
+    assert mon["free"] == 15 and mon["level"] == "many" and mon["label"].endswith(", mange ledige")
+    assert mon["label"].startswith("mandag ")
+    assert sun["free"] == 0 and sun["level"] == "none" and sun["label"].endswith("ingen ledige")
+
+
+def test_availability_for_one_practitioner(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    anne = practs(clinic)["Anne Lie"]
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "behandler": anne.pk, "from": monday().isoformat(),
+                         "to": monday().isoformat()})
+    assert r.json()["behandler"] == anne.pk and r.json()["days"][0]["free"] == 15
+
+
+def test_slots_have_offsets_and_practitioners(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    r = anon_client.get(f"{BASE}{clinic.slug}/slots", {"timetype": t.pk, "date": monday().isoformat()})
+    assert r.status_code == 200
+    slots = r.json()["slots"]
+    assert len(slots) == 15
+    assert slots[0]["start"] == at(monday(), 8).isoformat()
+    assert slots[0]["start"][-6:] in ("+01:00", "+02:00")
+    assert slots[0]["end"] == at(monday(), 8, 30).isoformat()
+    assert {s["behandler_navn"] for s in slots} <= {"Anne Lie", "Bjørn Dahl"}
+    assert all(isinstance(s["behandler"], int) for s in slots)
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    {"timetype": "abc"},
+    {"timetype": "0"},
+    {"timetype": "99999999999999999999999999"},
+    {"timetype": "1", "from": "2026-02-30"},
+    {"timetype": "1", "from": "9999-12-31"},
+    {"timetype": "1", "from": "0001-01-01"},
+    {"timetype": "1", "to": "9999-12-31"},
+    {"timetype": "1", "behandler": "x"},
+    {"timetype": "1", "behandler": "-5"},
+])
+def test_availability_bad_input_is_422_in_norwegian(anon_client, clinic, params):
+    if params.get("timetype") == "1":
+        params["timetype"] = str(types(clinic)["Oppfølging"].pk)
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability", params)
+    assert r.status_code == 422, r.content
+    body = r.json()
+    assert body["code"] == "invalid" and body["errors"]
+    assert all(isinstance(m, str) and m for m in body["errors"].values())
+    assert "Sjekk feltene" in body["message"]
+
+
+def test_availability_range_rules(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    day = monday()
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "from": day.isoformat(), "to": (day - timedelta(days=1)).isoformat()})
+    assert r.status_code == 422 and "to" in r.json()["errors"]
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "from": day.isoformat(), "to": (day + timedelta(days=93)).isoformat()})
+    assert r.status_code == 422
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "from": day.isoformat(), "to": (day + timedelta(days=92)).isoformat()})
+    assert r.status_code == 200 and len(r.json()["days"]) == 93
+
+
+def test_unknown_or_offline_ids_are_404(anon_client, clinic, other_clinic):
+    t = types(clinic)["Oppfølging"]
+    for params in ({"timetype": types(clinic)["Gruppetime"].pk}, {"timetype": types(other_clinic)["Oppfølging"].pk},
+                   {"timetype": t.pk, "behandler": practs(clinic)["Cecilie Ås"].pk},
+                   {"timetype": t.pk, "behandler": practs(other_clinic)["Anne Lie"].pk},
+                   {"timetype": 999999}):
+        params["date"] = monday().isoformat()
+        for endpoint in ("availability", "slots"):
+            r = anon_client.get(f"{BASE}{clinic.slug}/{endpoint}", params)
+            assert r.status_code == 404, (endpoint, params, r.content)
+
+
+def test_openapi_is_published(anon_client, db):
+    r = anon_client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    paths = r.json()["paths"]
+    for p in ("/api/v1/clinics/{slug}/appointment-types", "/api/v1/clinics/{slug}/practitioners",
+              "/api/v1/clinics/{slug}/availability", "/api/v1/clinics/{slug}/slots",
+              "/api/v1/clinics/{slug}/bookings"):
+        assert p in paths
+
+
+query_values = st.one_of(st.text(max_size=30), st.integers(min_value=-(10**30), max_value=10**30).map(str),
+                         st.dates().map(str))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["timetype", "behandler", "from", "to", "date"]), query_values))
+def test_read_endpoints_never_fail_with_500(anon_client, clinic, params):
+    for endpoint in ("availability", "slots", "practitioners", "appointment-types"):
+        r = anon_client.get(f"{BASE}{clinic.slug}/{endpoint}", params)
+        assert r.status_code < 500, (endpoint, params, r.content)
