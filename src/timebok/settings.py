@@ -217,6 +217,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Timebok <timebok@localhost>"
 # Booking rate limit per client IP: this many booking attempts per window.
 BOOKING_RATE_LIMIT = env_int("TIMEBOK_BOOKING_RATE_LIMIT", 20, minimum=1)
 BOOKING_RATE_WINDOW_SECONDS = env_int("TIMEBOK_BOOKING_RATE_WINDOW", 600, minimum=1)
+# Login attempts per client IP, and per username, per window.
+LOGIN_RATE_LIMIT = env_int("TIMEBOK_LOGIN_RATE_LIMIT", 10, minimum=1)
+LOGIN_RATE_WINDOW_SECONDS = env_int("TIMEBOK_LOGIN_RATE_WINDOW", 900, minimum=1)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
 TRUSTED_PROXY_COUNT = env_int("TIMEBOK_TRUSTED_PROXIES", 0, minimum=0)
 

@@ -98,7 +98,11 @@ def test_timetype_and_behandler_in_the_link_preselect(anon_client, clinic):
     html = r.content.decode()
     assert f'<option value="{t.pk}" selected' in html.replace("\n", " ")
     assert f'<option value="{p.pk}" selected' in html
-    assert r.context["tracking_event"] == "search"
+    # The link's pre-selection is not a search; the same choice made on the page is (issue 4).
+    assert r.context["tracking_event"] == ""
+    in_page = anon_client.get(url(clinic), {"timetype": t.pk, "behandler": p.pk},
+                              HTTP_REFERER="http://testserver/b/fysio/")
+    assert in_page.context["tracking_event"] == "search"
     assert anon_client.get(url(clinic)).context["tracking_event"] == ""
 
 

@@ -47,6 +47,7 @@ from timebok.clinics.models import AppointmentType, Clinic, Practitioner
 from timebok.core.ratelimit import booking_allowed
 from timebok.public import selection
 from timebok.public.patient_input import clean_patient
+from timebok.staff import stats
 
 api = NinjaAPI(
     title="Timebok",
@@ -218,6 +219,7 @@ def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
     practitioner = _practitioner(clinic, q.behandler, atype)
     _check_date(clinic, q.date, "date")
     found = availability.free_slots(clinic, atype, practitioner, q.date)
+    stats.count_event(clinic, "searches")  # the visitor chose a type, practitioner or day (built-in counts)
     names = _names(clinic)
     return {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
             "slots": [_slot_out(s, names) for s in found]}

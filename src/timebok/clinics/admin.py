@@ -84,8 +84,18 @@ class ClinicAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser)
 
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A read-only slug cannot be prepopulated (the change page would fail).
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return [] if request.user.is_superuser else ["slug", "staff"]
+        if request.user.is_superuser:
+            return []
+        # Staff change tracking links and booking rules in Timebok → Innstillinger, through the
+        # services that validate and audit them (timebok.staff.services).
+        from timebok.staff.services import RULE_FIELDS, TRACKING_FIELDS
+
+        return ["slug", "staff", *RULE_FIELDS, *TRACKING_FIELDS]
 
 
 admin.site.register(Clinic, ClinicAdmin)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 
+from timebok.clinics.admin import ClinicScopedAdmin
 from timebok.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ClinicScopedAdmin):
+    """Read-only; a non-superuser sees only their own clinics' entries."""
+
     list_display = ["created_at", "clinic", "actor", "action", "object_type", "object_id"]
     list_filter = ["action", "clinic"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]

@@ -40,3 +40,35 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
 def booking_allowed(request: HttpRequest) -> bool:
     return hit("booking", client_ip(request), limit=settings.BOOKING_RATE_LIMIT,
                window=settings.BOOKING_RATE_WINDOW_SECONDS)
+
+
+def login_allowed(request: HttpRequest) -> bool:
+    """Password guessing: a limit per client IP and one per username tried."""
+    if request.method != "POST":
+        return True
+    window = settings.LOGIN_RATE_WINDOW_SECONDS
+    limit = settings.LOGIN_RATE_LIMIT
+    username = str(request.POST.get("username", "")).strip().lower()
+    by_ip = hit("login-ip", client_ip(request), limit=limit, window=window)
+    by_user = hit("login-user", username, limit=limit, window=window) if username else True
+    return by_ip and by_user
+
+
+def limit_logins(view):  # type: ignore[no-untyped-def]
+    """Wrap a login view: over the limit, answer 429 with the login form's message."""
+    from functools import wraps
+
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not login_allowed(request):
+            return render(
+                request, "staff/login_limited.html",
+                {"message": _("For mange innloggingsforsøk. Vent noen minutter og prøv igjen.")},
+                status=429,
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapped

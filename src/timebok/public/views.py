@@ -11,6 +11,7 @@ encrypted draft that only "Neste" makes, and booking is rate-limited per client 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -33,6 +34,8 @@ from timebok.clinics.models import Clinic
 from timebok.core.ratelimit import booking_allowed
 from timebok.public import drafts, selection
 from timebok.public.patient_input import clean_patient
+from timebok.staff import stats
+from timebok.staff.tracking import apply_tracking_headers
 from timebok.validation.contact import ContactError, format_phone
 from timebok.validation.fnr import mask_fnr
 
@@ -76,7 +79,11 @@ def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    return render(request, f"public/{template}", context, status=status)
+    response = render(request, f"public/{template}", context, status=status)
+    if context.get("clinic") is not None:
+        # The consent-based tracking (staff/_tracking.html): only the clinic's tracking hosts.
+        apply_tracking_headers(response, context["clinic"])
+    return response
 
 
 def _clinic_or_page(request: HttpRequest, slug: str) -> Clinic | HttpResponse:
@@ -134,8 +141,10 @@ def booking_page(request: HttpRequest, slug: str) -> HttpResponse:
         return found
     clinic = found
     if request.method == "GET":
-        searched = any(k in request.GET for k in ("timetype", "behandler", "dato", "maned"))
-        return _page(request, clinic, request.GET, search=searched)
+        has_choice = any(k in request.GET for k in ("timetype", "behandler", "dato", "maned"))
+        stats.record_booking_page_view(request, clinic, has_choice=has_choice)
+        # A search is a choice made on the page, not the pre-selection of the link they came with.
+        return _page(request, clinic, request.GET, search=stats.is_search(request, has_choice))
     if request.POST.get("handling") == "rediger":
         return _edit(request, clinic)
     return _next(request, clinic)
@@ -313,5 +322,7 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "place": selection.place_text(appointment.appointment_type),
         "price_text": selection.price_text(appointment.price),
         "tracking_event": "booked" if appointment.is_booked else "",
+        # Lets the tracking script fire once per booking, also when the receipt is reloaded.
+        "tracking_event_key": hashlib.sha256(token.encode()).hexdigest()[:16],
     }
     return _render(request, "receipt.html", context)

@@ -1,0 +1,145 @@
+"""Forms of the staff module. They validate; the services write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate, validate_tracking_url
+
+TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
+
+
+class TrackingLinksForm(forms.Form):
+    tracking_search_url = forms.CharField(
+        label=_("Sporingslenke for brukersøk på bestillingssiden"), required=False, max_length=500,
+        help_text=TRACKING_HELP, widget=forms.URLInput(attrs={"autocomplete": "off", "inputmode": "url"}),
+    )
+    tracking_booked_url = forms.CharField(
+        label=_("Sporingslenke for gjennomførte bestillinger"), required=False, max_length=500,
+        help_text=TRACKING_HELP, widget=forms.URLInput(attrs={"autocomplete": "off", "inputmode": "url"}),
+    )
+
+    def _clean_url(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value:
+            return ""
+        validate_tracking_url(value)
+        URLValidator(message=_("Skriv inn en gyldig nettadresse."))(value)  # as the model's URLField
+        if any(c.isspace() for c in value):
+            raise forms.ValidationError(_("Sporingslenken kan ikke inneholde mellomrom."))
+        return value
+
+    def clean_tracking_search_url(self) -> str:
+        return self._clean_url("tracking_search_url")
+
+    def clean_tracking_booked_url(self) -> str:
+        return self._clean_url("tracking_booked_url")
+
+
+class BookingRulesForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = [
+            "online_booking",
+            "min_notice_hours",
+            "horizon_days",
+            "cancellation_hours",
+            "max_future_bookings",
+            "first_free_only",
+        ]
+
+
+# --- Booking-link generator -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LinkChoice:
+    value: str  # e.g. "t5", "t5-b2", "u7"
+    label: str
+    note: str  # e.g. "ikke online" (or "")
+    query: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LinkGroup:
+    legend: str
+    note: str
+    types: list[LinkChoice]
+    templates: list[LinkChoice]
+
+
+def link_groups(clinic: Clinic) -> list[LinkGroup]:
+    """Every appointment type, and every week template of every practitioner, grouped per
+    practitioner (first a group for any practitioner)."""
+    types = list(AppointmentType.objects.filter(clinic=clinic))
+    offline = str(_("kan ikke bestilles online"))
+    groups = [
+        LinkGroup(
+            legend=str(_("Alle behandlere")), note="",
+            types=[LinkChoice(f"t{t.pk}", t.name, "" if t.online else offline, {"timetype": t.pk}) for t in types],
+            templates=[],
+        )
+    ]
+    practitioners = list(Practitioner.objects.filter(clinic=clinic))
+    templates = list(WeekTemplate.objects.filter(practitioner__clinic=clinic).prefetch_related(
+        "blocks__appointment_types"))
+    for p in practitioners:
+        own = [t for t in templates if t.practitioner_id == p.pk]
+        offered = {at.pk for tmpl in own for b in tmpl.blocks.all() for at in b.appointment_types.all()}
+        groups.append(LinkGroup(
+            legend=str(p),
+            note="" if p.online else str(_("har ikke online timebok")),
+            types=[LinkChoice(f"t{t.pk}-b{p.pk}", t.name, "" if t.online else offline,
+                              {"timetype": t.pk, "behandler": p.pk}) for t in types if t.pk in offered],
+            templates=[LinkChoice(f"u{tmpl.pk}", tmpl.name, "", {"ukemal": tmpl.pk}) for tmpl in own],
+        ))
+    return groups
+
+
+class LinkGeneratorForm(forms.Form):
+    lenke = forms.ChoiceField(
+        label=_("Velg timetype eller ukemal"),
+        error_messages={"invalid_choice": _("Velg en timetype eller ukemal fra listen."),
+                        "required": _("Velg en timetype eller ukemal.")},
+    )
+
+    def __init__(self, *args: Any, groups: list[LinkGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        self.choices_by_value = {c.value: c for g in groups for c in (*g.types, *g.templates)}
+        self.fields["lenke"].choices = [(v, c.label) for v, c in self.choices_by_value.items()]
+
+    @property
+    def chosen(self) -> LinkChoice | None:
+        if self.is_bound and self.is_valid():
+            return self.choices_by_value[self.cleaned_data["lenke"]]
+        return None
+
+
+# --- Bookings overview --------------------------------------------------------------------
+
+class OverviewForm(forms.Form):
+    VIEWS = [("dag", _("Dag")), ("uke", _("Uke"))]
+
+    behandler = forms.ModelChoiceField(
+        label=_("Behandler"), queryset=Practitioner.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Velg en behandler fra listen.")},
+    )
+    dato = forms.DateField(
+        label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
+    )
+    visning = forms.ChoiceField(label=_("Visning"), choices=VIEWS, widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = Practitioner.objects.filter(clinic=clinic)
+        self.fields["behandler"].queryset = qs
+        self.default_practitioner = qs.first()
+        self.today = today

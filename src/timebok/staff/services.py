@@ -1,0 +1,76 @@
+"""Writes of the staff module. One function per write: each owns its transaction, re-checks
+its input, and records who did it in the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from timebok.appointments.models import Appointment, Patient
+from timebok.clinics.models import Clinic
+from timebok.core import audit
+
+TRACKING_FIELDS = ("tracking_search_url", "tracking_booked_url")
+RULE_FIELDS = (
+    "online_booking",
+    "min_notice_hours",
+    "horizon_days",
+    "cancellation_hours",
+    "max_future_bookings",
+    "first_free_only",
+)
+
+
+def _update_clinic(clinic: Clinic, actor: Any, action: str, fields: tuple[str, ...],
+                   values: dict[str, Any]) -> Clinic:
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    with transaction.atomic(durable=True):
+        locked = Clinic.objects.select_for_update().get(pk=clinic.pk)
+        changes = {}
+        for name, value in values.items():
+            old = getattr(locked, name)
+            if old != value:
+                setattr(locked, name, value)
+                changes[name] = [old, value]
+        # Re-check with the model's own validators (the form has checked already, but the
+        # API or a script may call this directly). Raises ValidationError; nothing is saved.
+        locked.clean_fields(exclude=[f.name for f in Clinic._meta.fields if f.name not in values])
+        if changes:
+            locked.save(update_fields=list(changes))
+            audit.record(action, actor=actor, clinic=locked, obj=locked, changes=changes)
+    for name in values:
+        setattr(clinic, name, getattr(locked, name))
+    return locked
+
+
+def update_tracking_links(clinic: Clinic, actor: Any, *, search_url: str = "", booked_url: str = "") -> Clinic:
+    """Set the two optional tracking links (https only; http for localhost)."""
+    return _update_clinic(
+        clinic, actor, "clinic.tracking_updated", TRACKING_FIELDS,
+        {"tracking_search_url": (search_url or "").strip(), "tracking_booked_url": (booked_url or "").strip()},
+    )
+
+
+def update_booking_rules(clinic: Clinic, actor: Any, **rules: Any) -> Clinic:
+    """Set the online-booking rules: any of RULE_FIELDS."""
+    return _update_clinic(clinic, actor, "clinic.rules_updated", RULE_FIELDS, rules)
+
+
+def reveal_fnr(subject: Appointment | Patient, actor: Any) -> str:
+    """The full fødselsnummer of one patient, for a deliberate look by a staff user.
+    Every call is logged (user, time, patient) before the number is returned."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionError("only a logged-in user may see a fødselsnummer")
+    patient = subject.patient if isinstance(subject, Appointment) else subject
+    if patient is None:
+        raise ValidationError("the appointment has no patient")
+    if not patient.clinic.staff.filter(pk=actor.pk).exists():
+        raise PermissionDenied("not a staff member of this patient's clinic")
+    with transaction.atomic(durable=True):
+        extra = {"appointment": subject.reference} if isinstance(subject, Appointment) else {}
+        audit.record("patient.fnr_revealed", actor=actor, clinic=patient.clinic, obj=patient, **extra)
+    return patient.reveal_fnr()

@@ -1,0 +1,133 @@
+"""Built-in counts of the booking page, without cookies and without personal data.
+
+Definitions (per clinic and local day):
+
+* **Besøk (visits):** a view of the booking page that did not come from the booking page
+  itself, i.e. the request has no ``Referer`` of our own host. Arriving from the clinic's
+  website, a bookmark or a typed address counts; choosing a type or a day on the page
+  (which reloads it, or calls the API) does not. A reload of the first page counts again.
+  Nothing is stored on the visitor's device and nothing about the visitor is stored here.
+* **Søk (searches):** each time a visitor chooses an appointment type, a practitioner or a
+  day on the booking page: a page view that carries such a choice and came from the booking
+  page itself (without JavaScript), or a request for a day's free times through the API
+  (with JavaScript). A pre-selection in the link the visitor arrived with is not a search.
+* **Bestillinger (bookings):** each appointment booked online (counted after commit from
+  the ``appointment_booked`` signal).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+
+from timebok.clinics.models import Clinic
+from timebok.staff.models import DailyCount
+
+logger = logging.getLogger(__name__)
+
+Kind = Literal["visits", "searches", "bookings"]
+KINDS: tuple[Kind, ...] = ("visits", "searches", "bookings")
+
+
+def count_event(clinic: Clinic, kind: Kind, *, day: date | None = None) -> None:
+    """Add one to today's counter (the clinic's local day). Atomic under concurrency: an
+    UPDATE ... SET n = n + 1, and an INSERT when the day's row does not exist yet.
+
+    Counting must never break the booking page: a database error is logged and swallowed.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind: {kind}")
+    day = day or timezone.now().astimezone(clinic.tz).date()
+    try:
+        with transaction.atomic():
+            rows = DailyCount.objects.filter(clinic=clinic, day=day).update(**{kind: F(kind) + 1})
+            if rows:
+                return
+            try:
+                with transaction.atomic():
+                    DailyCount.objects.create(clinic=clinic, day=day, **{kind: 1})
+            except IntegrityError:
+                # Created by a concurrent request between our UPDATE and INSERT.
+                DailyCount.objects.filter(clinic=clinic, day=day).update(**{kind: F(kind) + 1})
+    except DatabaseError:
+        logger.warning("could not count %s for clinic %s", kind, clinic.pk, exc_info=True)
+
+
+def is_new_visit(request: HttpRequest) -> bool:
+    """True when the request did not come from a page of our own host (see the module doc)."""
+    referer = request.headers.get("Referer", "")
+    if not referer:
+        return True
+    try:
+        return urlsplit(referer).netloc.lower() != request.get_host().lower()
+    except ValueError:
+        return True
+
+
+def is_search(request: HttpRequest, has_choice: bool) -> bool:
+    """A page view carrying a choice that the visitor made on the booking page itself (not
+    the pre-selection of the link they arrived with)."""
+    return has_choice and not is_new_visit(request)
+
+
+def record_booking_page_view(request: HttpRequest, clinic: Clinic, *, has_choice: bool) -> None:
+    """Call from the booking page's GET view: counts a visit or a search (see the module doc).
+    ``has_choice``: the request carries a type, practitioner, day or month."""
+    if is_new_visit(request):
+        count_event(clinic, "visits")
+    elif has_choice:
+        count_event(clinic, "searches")
+
+
+def on_appointment_booked(sender: Any, appointment: Any, **kwargs: Any) -> None:
+    """Receiver of ``appointment_booked`` (sent after commit): counts online bookings."""
+    if appointment.source == "online":
+        count_event(appointment.clinic, "bookings")
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    visits: int
+    searches: int
+    bookings: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: list[DayRow]  # oldest first
+    visits: int
+    searches: int
+    bookings: int
+    peak: int  # the largest number of any kind on any day (at least 1)
+
+    @property
+    def conversion_percent(self) -> float | None:
+        return round(100 * self.bookings / self.visits, 1) if self.visits else None
+
+
+def last_days(clinic: Clinic, days: int = 30, *, today: date | None = None) -> Summary:
+    """The last ``days`` days up to and including today, with zeros for quiet days."""
+    today = today or timezone.now().astimezone(clinic.tz).date()
+    first = today - timedelta(days=days - 1)
+    stored = {
+        d: (v, s, b)
+        for d, v, s, b in DailyCount.objects.filter(clinic=clinic, day__gte=first, day__lte=today)
+        .values_list("day", "visits", "searches", "bookings")
+    }
+    rows = [DayRow(d, *stored.get(d, (0, 0, 0))) for d in (first + timedelta(days=i) for i in range(days))]
+    return Summary(
+        rows=rows,
+        visits=sum(r.visits for r in rows),
+        searches=sum(r.searches for r in rows),
+        bookings=sum(r.bookings for r in rows),
+        peak=max([1, *(max(r.visits, r.searches, r.bookings) for r in rows)]),
+    )

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.simple_tag
+def widget(field: BoundField, autocomplete: str = "", **attrs: Any) -> Any:
+    """Render a field's widget with aria-describedby pointing at its help and error texts."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-help")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+        attrs["aria-invalid"] = "true"
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def tracking_hosts(clinic: Any) -> list[str]:
+    """The host names of a clinic's tracking links (empty when it has none)."""
+    from urllib.parse import urlsplit
+
+    from timebok.staff.tracking import tracking_origins
+
+    if clinic is None:
+        return []
+    return [urlsplit(o).hostname or "" for o in tracking_origins(clinic)]

@@ -1,0 +1,178 @@
+"""The staff services: settings writes, the logged reveal, and the built-in counts."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from tests.conftest import valid_fnr
+from tests.staff.conftest import book
+from timebok.appointments.models import Appointment
+from timebok.core.models import AuditEntry
+from timebok.staff import services, stats
+from timebok.staff.models import DailyCount
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Settings ------------------------------------------------------------------------------
+
+def test_update_tracking_links(clinic, staff_user):
+    services.update_tracking_links(clinic, staff_user, search_url="https://t.example/s", booked_url="")
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == "https://t.example/s"
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.clinic) == ("clinic.tracking_updated", staff_user, clinic)
+    assert entry.data["changes"] == {"tracking_search_url": ["", "https://t.example/s"]}
+
+
+def test_update_tracking_links_rechecks_and_saves_nothing(clinic, staff_user):
+    with pytest.raises(ValidationError) as err:
+        services.update_tracking_links(clinic, staff_user, search_url="https://ok.example/s",
+                                       booked_url="http://insecure.example/b")
+    assert "tracking_booked_url" in err.value.error_dict
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == "" and not AuditEntry.objects.exists()
+
+
+def test_unchanged_settings_write_no_audit_entry(clinic, staff_user):
+    services.update_booking_rules(clinic, staff_user, horizon_days=clinic.horizon_days)
+    assert not AuditEntry.objects.exists()
+
+
+def test_update_booking_rules(clinic, staff_user):
+    services.update_booking_rules(clinic, staff_user, online_booking=False, horizon_days=14, first_free_only=True)
+    clinic.refresh_from_db()
+    assert (clinic.online_booking, clinic.horizon_days, clinic.first_free_only) == (False, 14, True)
+    assert AuditEntry.objects.get().data["changes"]["online_booking"] == [True, False]
+
+
+@pytest.mark.parametrize("bad", [{"horizon_days": 0}, {"min_notice_hours": -3}, {"max_future_bookings": 0}])
+def test_update_booking_rules_rejects_bad_values(clinic, staff_user, bad):
+    with pytest.raises(ValidationError):
+        services.update_booking_rules(clinic, staff_user, **bad)
+    clinic.refresh_from_db()
+    assert (clinic.horizon_days, clinic.min_notice_hours, clinic.max_future_bookings) == (60, 2, 3)
+
+
+def test_update_booking_rules_only_touches_rules(clinic, staff_user):
+    with pytest.raises(ValueError):
+        services.update_booking_rules(clinic, staff_user, slug="kapret")
+
+
+# --- Reveal ----------------------------------------------------------------------------------
+
+def test_reveal_fnr_logs_and_returns_the_number(clinic, staff_user, appointment):
+    assert services.reveal_fnr(appointment, staff_user) == valid_fnr()
+    entry = AuditEntry.objects.get(action="patient.fnr_revealed")
+    assert entry.actor == staff_user and entry.object_type == "appointments.patient"
+    assert entry.data == {"appointment": appointment.reference}
+    assert services.reveal_fnr(appointment.patient, staff_user) == valid_fnr()
+    assert AuditEntry.objects.filter(action="patient.fnr_revealed").count() == 2
+
+
+def test_reveal_fnr_refuses_other_clinics_staff_and_anonymous(appointment, other_staff_user):
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        services.reveal_fnr(appointment, other_staff_user)
+    with pytest.raises(PermissionError):
+        services.reveal_fnr(appointment, AnonymousUser())
+    assert not AuditEntry.objects.filter(action="patient.fnr_revealed").exists()
+
+
+# --- Counts ----------------------------------------------------------------------------------
+
+def test_count_event_creates_then_increments(clinic, other_clinic):
+    for _ in range(3):
+        stats.count_event(clinic, "visits")
+    stats.count_event(clinic, "searches")
+    stats.count_event(other_clinic, "visits")
+    row = DailyCount.objects.get(clinic=clinic)
+    assert (row.visits, row.searches, row.bookings) == (3, 1, 0)
+    assert DailyCount.objects.get(clinic=other_clinic).visits == 1
+
+
+def test_count_event_uses_the_clinics_local_day(clinic, monkeypatch):
+    # 23:30 UTC on 31 January is 00:30 on 1 February in Oslo.
+    monkeypatch.setattr(timezone, "now", lambda: datetime(2027, 1, 31, 23, 30, tzinfo=ZoneInfo("UTC")))
+    stats.count_event(clinic, "visits")
+    assert DailyCount.objects.get().day == date(2027, 2, 1)
+
+
+def test_count_event_rejects_unknown_kind(clinic):
+    with pytest.raises(ValueError):
+        stats.count_event(clinic, "clicks")  # type: ignore[arg-type]
+
+
+def test_online_booking_is_counted_after_commit_staff_booking_is_not(clinic, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(clinic)
+    with django_capture_on_commit_callbacks(execute=True):
+        book(clinic, hour=13, source=Appointment.Source.STAFF, fnr=valid_fnr(1, 1, 71))
+    assert DailyCount.objects.get(clinic=clinic).bookings == 1
+
+
+def test_counts_hold_no_personal_data():
+    fields = {f.name for f in DailyCount._meta.get_fields()}
+    assert fields == {"id", "clinic", "day", "visits", "searches", "bookings"}
+
+
+def test_last_days_fills_quiet_days(clinic):
+    today = date(2027, 3, 10)
+    DailyCount.objects.create(clinic=clinic, day=today, visits=4, searches=2, bookings=1)
+    DailyCount.objects.create(clinic=clinic, day=today - timedelta(days=29), visits=6)
+    DailyCount.objects.create(clinic=clinic, day=today - timedelta(days=30), visits=100)
+    summary = stats.last_days(clinic, 30, today=today)
+    assert len(summary.rows) == 30
+    assert summary.rows[0].day == today - timedelta(days=29) and summary.rows[-1].day == today
+    assert (summary.visits, summary.searches, summary.bookings, summary.peak) == (10, 2, 1, 6)
+    assert summary.conversion_percent == 10.0
+
+
+def test_record_booking_page_view(clinic, rf):
+    fresh = rf.get("/b/fysio/")
+    from_clinic_site = rf.get("/b/fysio/?timetype=1", HTTP_REFERER="https://fysio.example/timebestilling")
+    in_page = rf.get("/b/fysio/?timetype=1", HTTP_REFERER="http://testserver/b/fysio/")
+    stats.record_booking_page_view(fresh, clinic, has_choice=False)
+    stats.record_booking_page_view(from_clinic_site, clinic, has_choice=True)  # a link's pre-selection
+    stats.record_booking_page_view(in_page, clinic, has_choice=True)
+    stats.record_booking_page_view(rf.get("/b/fysio/", HTTP_REFERER="http://testserver/b/fysio/"), clinic,
+                                   has_choice=False)
+    row = DailyCount.objects.get()
+    assert (row.visits, row.searches) == (2, 1)
+    assert stats.is_search(in_page, True) and not stats.is_search(from_clinic_site, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_counts_are_not_lost(clinic):
+    if connection.vendor == "sqlite":
+        threads_n, per_thread = 4, 5
+    else:
+        threads_n, per_thread = 8, 10
+    errors = []
+
+    def work():
+        from django.db import connection as conn
+
+        try:
+            for _ in range(per_thread):
+                stats.count_event(clinic, "searches")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=work) for _ in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert DailyCount.objects.get(clinic=clinic).searches == threads_n * per_thread
