@@ -10,6 +10,7 @@ export TIMEBOK_BASE_URL="${TIMEBOK_BASE_URL:-http://127.0.0.1:${PORT}}"
 mkdir -p var
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py load_demo
+$PY manage.py send_outbox >/dev/null  # due messages, and the periodic sweep
 $PY manage.py db_worker --interval 2 >var/worker.log 2>&1 &
 WORKER=$!
 trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM

@@ -5,6 +5,7 @@ See README.md, "Configuration", for the list.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -231,3 +232,34 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Messages (timebok.notifications): see README.md, "Messages".
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+_SMS_BACKENDS = {
+    "file": "timebok.notifications.sms.FileSmsBackend",
+    "console": "timebok.notifications.sms.ConsoleSmsBackend",
+    "http": "timebok.notifications.sms.HttpSmsBackend",
+}
+_sms_backend = env_str("TIMEBOK_SMS_BACKEND") or "file"
+SMS_BACKEND = _SMS_BACKENDS.get(_sms_backend, _sms_backend)
+SMS_FILE_PATH = Path(env_str("TIMEBOK_SMS_FILE_PATH") or EMAIL_FILE_PATH / "sms")
+SMS_HTTP_URL = env_str("TIMEBOK_SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("TIMEBOK_SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = env_int("TIMEBOK_SMS_HTTP_TIMEOUT", 10, minimum=1)
+SMS_SENDER = env_str("TIMEBOK_SMS_SENDER") or "Timebok"
+if not re.fullmatch(r"[A-Za-z0-9]{1,11}|\+[0-9]{6,15}", SMS_SENDER):
+    raise ImproperlyConfigured("TIMEBOK_SMS_SENDER must be 1–11 letters/digits or an E.164 number")
+if SMS_BACKEND.endswith(".HttpSmsBackend"):
+    if not re.match(r"https://[^/]+|http://(localhost|127\.0\.0\.1|\[::1\])[:/]", SMS_HTTP_URL or ""):
+        raise ImproperlyConfigured("TIMEBOK_SMS_HTTP_URL must be an https:// URL when TIMEBOK_SMS_BACKEND=http")
+    if not SMS_HTTP_TOKEN:
+        raise ImproperlyConfigured("TIMEBOK_SMS_HTTP_TOKEN is required when TIMEBOK_SMS_BACKEND=http")
+elif "." not in SMS_BACKEND:
+    raise ImproperlyConfigured("TIMEBOK_SMS_BACKEND must be file, console, http or a dotted path")
+# The patient's personal link: lookups per client IP and window (brute-force guard).
+MANAGE_LINK_RATE_LIMIT = env_int("TIMEBOK_LINK_RATE_LIMIT", 30, minimum=1)
+MANAGE_LINK_RATE_WINDOW_SECONDS = env_int("TIMEBOK_LINK_RATE_WINDOW", 600, minimum=1)
+# How often the worker sweeps the outbox (reminders, retries, recovery after a crash).
+OUTBOX_SWEEP_SECONDS = env_int("TIMEBOK_OUTBOX_SWEEP_SECONDS", 60, minimum=1)
+# A message claimed this long ago and not marked sent belongs to a worker that died: send it again.
+OUTBOX_STALE_SECONDS = env_int("TIMEBOK_OUTBOX_STALE_SECONDS", 600, minimum=1)

@@ -23,6 +23,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if os.environ.get("TIMEBOK_TEST_TASKS") == "db":  # a real db_worker started by a test
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so live-server and threaded tests share one database.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["TIMEBOK_VAR_DIR"], "test.sqlite3")}

@@ -14,4 +14,5 @@ urlpatterns = [
     path("timebok/", include("timebok.staff.urls")),
     path("b/", include("timebok.public.urls")),
     path("api/v1/", api.urls),
+    path("", include("timebok.notifications.urls")),
 ]

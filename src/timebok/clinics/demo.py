@@ -28,6 +28,7 @@ from timebok.clinics.models import (
     TemplatePeriod,
     WeekTemplate,
 )
+from timebok.notifications.mute import muted
 
 DEMO_SLUG = "demo"
 DAYS_AHEAD = 42
@@ -146,7 +147,8 @@ def load_demo(today: date | None = None, *, stdout: object = None) -> Clinic:
             user.user_permissions.set(perms)
         clinic.staff.add(user)
 
-    _fill_appointments(clinic, today, [kari, ola, ingrid], [first, follow, short])
+    with muted():  # no confirmations or reminders for the made-up demo patients
+        _fill_appointments(clinic, today, [kari, ola, ingrid], [first, follow, short])
     return clinic
 
 

@@ -6,3 +6,12 @@ class NotificationsConfig(AppConfig):
     name = "timebok.notifications"
     label = "notifications"
     verbose_name = _("Meldinger")
+
+    def ready(self) -> None:
+        from timebok.appointments import signals
+        from timebok.notifications import receivers
+
+        signals.appointment_booked.connect(receivers.appointment_booked, dispatch_uid="notifications.booked")
+        signals.appointment_cancelled.connect(
+            receivers.appointment_cancelled, dispatch_uid="notifications.cancelled",
+        )

@@ -1,0 +1,158 @@
+"""What the messages say: bokmål text rendered from templates, and the calendar file.
+
+Nothing here may put the fødselsnummer into a message, and for a sensitive
+appointment type its name appears nowhere (subject, text, SMS, .ics): the
+templates get ``type_name`` = None then, and say "time" instead.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import icalendar
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from timebok.appointments.models import Appointment
+from timebok.appointments.services.booking import cancellation_deadline
+from timebok.validation.contact import ContactError, format_phone
+
+# Stands in for the personal link in stored text; replaced when the message is sent.
+LINK_PLACEHOLDER = "[[timebok-personlig-lenke]]"
+
+
+def manage_url(token: str) -> str:
+    return settings.BASE_URL + reverse("notifications:manage", args=[token])
+
+
+def format_when(value: datetime, tz: Any) -> str:
+    """'torsdag 3. desember 2026 kl. 10:30' in the clinic's time zone."""
+    return formats.date_format(value.astimezone(tz), r"l j. F Y \k\l. H:i")
+
+
+def format_time(value: datetime, tz: Any) -> str:
+    return formats.date_format(value.astimezone(tz), "H:i")
+
+
+def format_price(amount: int | None) -> str:
+    if amount is None:
+        return ""
+    grouped = formats.number_format(amount, use_l10n=True, force_grouping=True)
+    return f"kr {grouped}".replace("\xa0", " ")
+
+
+def display_phone(phone: str) -> str:
+    if not phone:
+        return ""
+    try:
+        return format_phone(phone)
+    except ContactError:
+        return phone
+
+
+def context(appointment: Appointment, *, link: str | None = None) -> dict[str, Any]:
+    clinic = appointment.clinic
+    tz = clinic.tz
+    atype = appointment.appointment_type
+    practitioner = appointment.practitioner
+    patient = appointment.patient
+    return {
+        "clinic_name": clinic.name,
+        "clinic_phone": display_phone(clinic.phone),
+        "clinic_email": clinic.email,
+        "first_name": patient.first_name if patient else "",
+        "when": format_when(appointment.start, tz),
+        "end_time": format_time(appointment.end, tz),
+        "type_name": None if atype.sensitive else atype.name,
+        "practitioner": str(practitioner),
+        "place": atype.address or clinic.address,
+        "price": format_price(appointment.price),
+        "reference": appointment.reference,
+        "deadline": format_when(cancellation_deadline(appointment), tz),
+        "link": link or "",
+        "booking_url": f"{settings.BASE_URL}/b/{clinic.slug}/",
+    }
+
+
+def render_text(template: str, ctx: dict[str, Any]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = render_to_string(template, ctx)
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def render_subject(template: str, ctx: dict[str, Any]) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return " ".join(render_to_string(template, ctx).split())
+
+
+def _uid(appointment: Appointment) -> str:
+    host = urlsplit(settings.BASE_URL).hostname or "timebok"
+    return f"timebok-{appointment.reference}@{host}"
+
+
+def build_ics(appointment: Appointment, *, cancelled: bool = False, link: str | None = None) -> str:
+    """A calendar file with the clinic's VTIMEZONE; times are local wall-clock times."""
+    clinic = appointment.clinic
+    tz = clinic.tz
+    ctx = context(appointment, link=link)
+    with translation.override(settings.LANGUAGE_CODE):
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//Timebok//Timebok//NB")
+        cal.add("version", "2.0")
+        cal.add("method", "CANCEL" if cancelled else "PUBLISH")
+        event = icalendar.Event()
+        event.add("uid", _uid(appointment))
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", appointment.start.astimezone(tz))
+        event.add("dtend", appointment.end.astimezone(tz))
+        if ctx["type_name"]:
+            summary = _("%(type)s hos %(clinic)s") % {"type": ctx["type_name"], "clinic": clinic.name}
+        else:
+            summary = _("Time hos %(clinic)s") % {"clinic": clinic.name}
+        event.add("summary", summary)
+        if ctx["place"]:
+            event.add("location", ctx["place"])
+        lines = [_("Behandler: %(name)s") % {"name": ctx["practitioner"]}]
+        if ctx["price"]:
+            lines.append(_("Pris: %(price)s") % {"price": ctx["price"]})
+        lines.append(_("Referanse: %(ref)s") % {"ref": ctx["reference"]})
+        if link and not cancelled:
+            lines.append(_("Se eller avbestill timen: %(link)s") % {"link": link})
+        if ctx["clinic_phone"]:
+            lines.append(_("Telefon til klinikken: %(phone)s") % {"phone": ctx["clinic_phone"]})
+        event.add("description", "\n".join(lines))
+        if link and not cancelled:
+            event.add("url", link)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("sequence", 1 if cancelled else 0)
+        year = appointment.start.astimezone(tz).year
+        cal.add_component(icalendar.Timezone.from_tzid(
+            clinic.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31),
+        ))
+        cal.add_component(event)
+    return cal.to_ical().decode()
+
+
+def fill_link(text: str, link: str) -> str:
+    return text.replace(LINK_PLACEHOLDER, link)
+
+
+def fill_ics_link(ics: str, link: str) -> str:
+    """Replace the placeholder in a stored .ics (parsed, so line folding cannot split it)."""
+    if not ics or LINK_PLACEHOLDER not in ics.replace("\r\n ", ""):
+        return ics
+    cal = icalendar.Calendar.from_ical(ics)
+    for event in cal.walk("VEVENT"):
+        for prop in ("description", "url"):
+            if prop in event:
+                value = str(event[prop]).replace(LINK_PLACEHOLDER, link)
+                del event[prop]
+                event.add(prop, value)
+    return cal.to_ical().decode()
