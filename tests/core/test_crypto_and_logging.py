@@ -37,6 +37,9 @@ def test_redact_removes_fnr_shaped_numbers():
     assert redact("fnr=15058512345 ok") == f"fnr={MASK} ok"
     assert redact("150585 12345") == MASK
     assert redact("order 123456789012") == "order 123456789012"  # 12 digits: not an fnr
+    task_id = "2b7e1f4c-9a3d-4e21-b5c0-12345678901a"
+    assert redact(f"task {task_id} done") == f"task {task_id} done"
+    assert redact("fnr:15058512345,") == f"fnr:{MASK},"
 
 
 def test_log_filter_cleans_args(caplog):

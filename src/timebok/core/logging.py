@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 
-_FNR = re.compile(r"(?<!\d)\d{6}[ ]?\d{5}(?!\d)")
+# Bounded by anything but hex digits, so the digit runs inside UUIDs and hashes (task ids,
+# tokens) are left alone while "fnr=15058512345" or "(150585 12345)" are caught.
+_FNR = re.compile(r"(?<![0-9a-fA-F])\d{6} ?\d{5}(?![0-9a-fA-F])")
 MASK = "[fødselsnummer fjernet]"
 
 
