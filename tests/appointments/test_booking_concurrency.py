@@ -20,17 +20,21 @@ from timebok.appointments.services.booking import PatientDetails, book_appointme
 THREADS = 12
 
 
-def _race(clinic, practitioner, start, n: int) -> list[object]:
+def race(clinic, practitioner, start, n: int, *, idempotency_key: str | None = None) -> list[object]:
+    """Book ``start`` from n threads at once, each on its own connection. Without a key,
+    each thread is a different patient; with one, all are one patient's double click."""
     atype = clinic.appointment_types.get(name="Oppfølging")
     barrier = threading.Barrier(n)
     results: list[object] = [None] * n
 
     def worker(i: int) -> None:
+        who = 0 if idempotency_key else i
         try:
             barrier.wait(timeout=30)
             results[i] = book_appointment(
                 clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
-                patient=PatientDetails("Pasient", str(i), valid_fnr(1 + i, 6, 90), f"p{i}@example.com"),
+                patient=PatientDetails("Pasient", str(who), valid_fnr(1 + who, 6, 90), f"p{who}@example.com"),
+                idempotency_key=idempotency_key,
             )
         except Exception as exc:
             results[i] = exc
@@ -50,7 +54,7 @@ def test_concurrent_bookings_of_one_time_give_exactly_one_appointment():
     clinic = make_clinic()
     practitioner = clinic.practitioners.get(name="Anne Lie")
     start = at(next_weekday(date.today() + timedelta(days=2), 1), 10)
-    results = _race(clinic, practitioner, start, THREADS)
+    results = race(clinic, practitioner, start, THREADS)
     booked = [r for r in results if isinstance(r, Appointment)]
     taken = [r for r in results if isinstance(r, SlotTaken)]
     others = [r for r in results if not isinstance(r, Appointment | SlotTaken)]
@@ -64,7 +68,7 @@ def test_concurrent_bookings_of_one_time_give_exactly_one_appointment():
 def test_concurrent_any_practitioner_bookings_fill_both_practitioners():
     clinic = make_clinic()
     start = at(next_weekday(date.today() + timedelta(days=2), 2), 13)
-    results = _race(clinic, None, start, 6)
+    results = race(clinic, None, start, 6)
     booked = [r for r in results if isinstance(r, Appointment)]
     assert all(isinstance(r, Appointment | SlotTaken) for r in results), results
     # Two online practitioners: exactly two appointments, one each.

@@ -6,6 +6,7 @@ kommentar). Messages are bokmål and translated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,24 @@ FNR_MAX = 40
 def _has_control(text: str) -> bool:
     return any(ord(c) < 32 and c not in "\n\r\t" for c in text) or "\x7f" in text
 
+
+
+def _contact(values: dict[str, str], errors: dict[str, str], field: str, empty_message: str, max_len: int,
+             code: str, normalize: Callable[[str], str]) -> str:
+    """Check and normalise one contact field; on error, put its message in ``errors``."""
+    if field in errors:
+        return ""
+    value = values[field]
+    if not value:
+        errors[field] = empty_message
+    elif len(value) > max_len or _has_control(value):
+        errors[field] = _(ContactError(code).message)
+    else:
+        try:
+            return normalize(value)
+        except ContactError as exc:
+            errors[field] = _(exc.message)
+    return ""
 
 def clean_patient(data: dict[str, Any]) -> tuple[PatientDetails | None, str, dict[str, str]]:
     """Return (details, comment, errors). ``details`` is None when there are errors."""
@@ -63,31 +82,10 @@ def clean_patient(data: dict[str, Any]) -> tuple[PatientDetails | None, str, dic
             except FnrError as exc:
                 errors["fodselsnummer"] = _(exc.message)
 
-    email = ""
-    if "epost" not in errors:
-        value = values["epost"]
-        if not value:
-            errors["epost"] = _("Fyll inn e-postadressen din.")
-        elif len(value) > EMAIL_MAX or _has_control(value):
-            errors["epost"] = _(ContactError("email").message)
-        else:
-            try:
-                email = normalize_email(value)
-            except ContactError as exc:
-                errors["epost"] = _(exc.message)
-
-    phone = ""
-    if "telefon" not in errors:
-        value = values["telefon"]
-        if not value:
-            errors["telefon"] = _("Fyll inn telefonnummeret ditt.")
-        elif len(value) > PHONE_MAX or _has_control(value):
-            errors["telefon"] = _(ContactError("phone").message)
-        else:
-            try:
-                phone = normalize_phone(value)
-            except ContactError as exc:
-                errors["telefon"] = _(exc.message)
+    email = _contact(values, errors, "epost", _("Fyll inn e-postadressen din."), EMAIL_MAX, "email",
+                     normalize_email)
+    phone = _contact(values, errors, "telefon", _("Fyll inn telefonnummeret ditt."), PHONE_MAX, "phone",
+                     normalize_phone)
 
     comment = values["kommentar"]
     if "kommentar" not in errors:
