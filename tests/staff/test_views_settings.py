@@ -98,7 +98,8 @@ def test_empty_links_clear_them(staff_client, clinic):
 # --- Rules ---------------------------------------------------------------------------------
 
 RULES = {"online_booking": "on", "min_notice_hours": "4", "horizon_days": "90", "cancellation_hours": "48",
-         "max_future_bookings": "", "first_free_only": "on"}
+         "max_future_bookings": "", "first_free_only": "on", "slot_step_minutes": "15",
+         "close_public_holidays": "on", "reminder_hours": "24"}
 
 
 def test_saves_rules(staff_client, clinic, staff_user):
@@ -107,6 +108,7 @@ def test_saves_rules(staff_client, clinic, staff_user):
     clinic.refresh_from_db()
     assert (clinic.online_booking, clinic.min_notice_hours, clinic.horizon_days, clinic.cancellation_hours,
             clinic.max_future_bookings, clinic.first_free_only) == (True, 4, 90, 48, None, True)
+    assert (clinic.slot_step_minutes, clinic.close_public_holidays, clinic.reminder_hours) == (15, True, 24)
     entry = AuditEntry.objects.get(action="clinic.rules_updated")
     assert entry.actor == staff_user
     assert entry.data["changes"]["horizon_days"] == [60, 90]
@@ -122,6 +124,7 @@ def test_switch_online_booking_off(staff_client, clinic):
 @pytest.mark.parametrize(("field", "value"), [
     ("horizon_days", "0"), ("horizon_days", "1000"), ("min_notice_hours", "-1"), ("min_notice_hours", "to"),
     ("cancellation_hours", "99999"), ("max_future_bookings", "0"), ("horizon_days", ""),
+    ("reminder_hours", "-2"), ("reminder_hours", ""), ("slot_step_minutes", "1"),
 ])
 def test_rejects_bad_rules_and_saves_nothing(staff_client, clinic, field, value):
     data = {**RULES, field: value}

@@ -52,6 +52,9 @@ class BookingRulesForm(forms.ModelForm):
             "cancellation_hours",
             "max_future_bookings",
             "first_free_only",
+            "slot_step_minutes",
+            "close_public_holidays",
+            "reminder_hours",
         ]
 
 

@@ -20,6 +20,9 @@ RULE_FIELDS = (
     "cancellation_hours",
     "max_future_bookings",
     "first_free_only",
+    "slot_step_minutes",
+    "close_public_holidays",
+    "reminder_hours",
 )
 
 
