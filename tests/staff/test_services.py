@@ -176,3 +176,26 @@ def test_concurrent_counts_are_not_lost(clinic):
         t.join()
     assert not errors
     assert DailyCount.objects.get(clinic=clinic).searches == threads_n * per_thread
+
+
+def test_overview_logs_access_to_patient_data(staff_client, clinic, staff_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from timebok.appointments.services.booking import PatientDetails, book_appointment
+    from timebok.core.models import AuditEntry
+
+    practitioner = clinic.practitioners.get(name="Anne Lie")
+    atype = clinic.appointment_types.get(name="Oppfølging")
+    day = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())  # next Monday
+    from tests.conftest import at, valid_fnr
+
+    appt = book_appointment(clinic=clinic, appointment_type=atype, practitioner=practitioner, start=at(day, 9),
+                            patient=PatientDetails("Kari", "Nord", valid_fnr(), "k@example.com"))
+    staff_client.get(f"/timebok/{clinic.slug}/oversikt/",
+                     {"behandler": practitioner.pk, "dato": day.isoformat(), "visning": "dag"})
+    entry = AuditEntry.objects.get(action="patient.list_viewed")
+    assert entry.actor == staff_user and entry.clinic == clinic
+    assert entry.data["patients"] == [appt.patient_id]
+    assert entry.data["first_day"] == day.isoformat()

@@ -63,6 +63,17 @@ def update_booking_rules(clinic: Clinic, actor: Any, **rules: Any) -> Clinic:
     return _update_clinic(clinic, actor, "clinic.rules_updated", RULE_FIELDS, rules)
 
 
+def log_patient_list_access(clinic: Clinic, actor: Any, practitioner: Any, days: Any,
+                            patient_ids: list[int]) -> None:
+    """Normen: staff access to patient data is logged. One entry per overview shown, naming
+    the practitioner, the days and the patients on screen (ids only, no personal data)."""
+    with transaction.atomic(durable=True):
+        audit.record(
+            "patient.list_viewed", actor=actor, clinic=clinic, obj=practitioner,
+            first_day=days[0].isoformat(), last_day=days[-1].isoformat(), patients=patient_ids,
+        )
+
+
 def reveal_fnr(subject: Appointment | Patient, actor: Any) -> str:
     """The full fødselsnummer of one patient, for a deliberate look by a staff user.
     Every call is logged (user, time, patient) before the number is returned."""

@@ -108,11 +108,15 @@ def _render(request: HttpRequest, clinic: Clinic, data: QueryDict | None,
             revealed: dict[int, str] | None = None) -> HttpResponse:
     form, state = _state(clinic, data)
     base = reverse("staff:overview", kwargs={"clinic": clinic.slug})
+    days = _days(clinic, state, revealed or {})
+    patient_ids = sorted({a.patient_id for d in days for a in d.appointments if a.patient_id})
+    if patient_ids:
+        services.log_patient_list_access(clinic, request.user, state.practitioner, state.days, patient_ids)
     context = {
         "clinic": clinic,
         "form": form,
         "state": state,
-        "days": _days(clinic, state, revealed or {}),
+        "days": days,
         "today": form.today,
         "prev_url": f"{base}?{state.query(dato=(state.day - state.step).isoformat())}",
         "next_url": f"{base}?{state.query(dato=(state.day + state.step).isoformat())}",
