@@ -145,3 +145,17 @@ def test_token_is_erased_from_the_outbox_once_sent(book, outbox_dirs):
     pending = OutgoingMessage.objects.filter(kind="reminder")
     assert pending.count() == 2 and all(m.link_token_encrypted for m in pending)
     assert all(appt.manage_token not in m.link_token_encrypted for m in pending)
+
+
+def test_confirmation_after_the_deadline_offers_the_phone_not_online_cancelling(clinic, book, outbox_dirs):
+    atype = clinic.appointment_types.get(name="Oppfølging")
+    atype.cancellation_hours = 24 * 30  # the deadline has passed already when the booking is made
+    atype.save(update_fields=["cancellation_hours"])
+    book()
+    body = mail.outbox[0].body
+    assert "Fristen for å avbestille på nett gikk ut" in body
+    assert "ring klinikken på +47 22 00 00 00" in body
+    assert "Du kan avbestille på nett fram til" not in body
+    assert "Se eller avbestill" not in body
+    [sms] = sms_files(outbox_dirs)
+    assert "Avbestilling: ring +47 22 00 00 00" in sms and "avbestill innen" not in sms
