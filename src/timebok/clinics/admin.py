@@ -148,7 +148,7 @@ class BlockFormSet(forms.BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class BlockInline(admin.TabularInline):
+class BlockInline(admin.StackedInline):  # stacked: every field has its own label (axe)
     model = TemplateBlock
     form = BlockForm
     formset = BlockFormSet
@@ -161,7 +161,7 @@ class BlockInline(admin.TabularInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class PeriodInline(admin.TabularInline):
+class PeriodInline(admin.StackedInline):
     model = TemplatePeriod
     extra = 1
 
