@@ -1,7 +1,26 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from timebok.appointments.models import Appointment, Patient
 from timebok.clinics.admin import ClinicScopedAdmin
+from timebok.core import audit
+
+
+def _log_list(request: HttpRequest, response: HttpResponse, patient_of: Any) -> None:
+    """Normen: log which patients a staff user had on screen (ids only)."""
+    changelist = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+    if changelist is None:
+        return
+    by_clinic: dict[Any, list[int]] = {}
+    for obj in changelist.result_list:
+        patient = patient_of(obj)
+        if patient is not None:
+            by_clinic.setdefault(patient.clinic, []).append(patient.pk)
+    for clinic, ids in by_clinic.items():
+        audit.record("patient.list_viewed", actor=request.user, clinic=clinic, via="admin",
+                     patients=sorted(set(ids)))
 
 
 @admin.register(Patient)
@@ -17,6 +36,18 @@ class PatientAdmin(ClinicScopedAdmin):
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # patients are created through bookings (the fødselsnummer is required)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        response = super().change_view(request, object_id, form_url, extra_context)
+        patient = self.get_object(request, object_id)
+        if patient is not None and response.status_code == 200:
+            audit.record("patient.viewed", actor=request.user, clinic=patient.clinic, obj=patient, via="admin")
+        return response
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        response = super().changelist_view(request, extra_context)
+        _log_list(request, response, lambda p: p)
+        return response
+
 
 @admin.register(Appointment)
 class AppointmentAdmin(ClinicScopedAdmin):
@@ -31,3 +62,16 @@ class AppointmentAdmin(ClinicScopedAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # appointments are created only by the booking service
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
+        response = super().change_view(request, object_id, form_url, extra_context)
+        appointment = self.get_object(request, object_id)
+        if appointment is not None and appointment.patient is not None and response.status_code == 200:
+            audit.record("patient.viewed", actor=request.user, clinic=appointment.clinic,
+                         obj=appointment.patient, via="admin", appointment=appointment.reference)
+        return response
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        response = super().changelist_view(request, extra_context)
+        _log_list(request, response, lambda a: a.patient)
+        return response
