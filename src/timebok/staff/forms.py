@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate, validate_tracking_url
+from timebok.staff.services import RULE_FIELDS
 
 TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
 
@@ -45,17 +46,7 @@ class TrackingLinksForm(forms.Form):
 class BookingRulesForm(forms.ModelForm):
     class Meta:
         model = Clinic
-        fields = [
-            "online_booking",
-            "min_notice_hours",
-            "horizon_days",
-            "cancellation_hours",
-            "max_future_bookings",
-            "first_free_only",
-            "slot_step_minutes",
-            "close_public_holidays",
-            "reminder_hours",
-        ]
+        fields = list(RULE_FIELDS)
 
 
 # --- Booking-link generator -------------------------------------------------------------
