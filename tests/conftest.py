@@ -67,6 +67,16 @@ def make_clinic(slug: str = "fysio", name: str = "Fysio Sentrum") -> Clinic:
     return clinic
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache, so rate-limit counts never leak between tests
+    (browser tests log in as "demo" many times)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def clinic(db) -> Clinic:  # type: ignore[no-untyped-def]
     return make_clinic()
