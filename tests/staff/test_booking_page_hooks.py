@@ -87,3 +87,22 @@ def test_receipt_fires_booked_with_a_per_booking_key(anon_client, clinic):
     element = html[html.index('id="tb-tracking"'):html.index("</div>", html.index('id="tb-tracking"'))]
     for secret in (appt.reference, appt.patient.first_name, appt.patient.reveal_fnr(), appt.appointment_type.name):
         assert secret not in element
+
+
+def test_no_banner_outside_the_booking_flow(anon_client, clinic, django_capture_on_commit_callbacks):
+    """The closed page and the patient's personal link never ask for consent or load the tracker."""
+    clinic.tracking_search_url = "https://tracker.example/s"
+    clinic.tracking_booked_url = "https://tracker.example/b"
+    clinic.save()
+    assert 'id="tb-tracking"' in anon_client.get("/b/fysio/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        appt = book(clinic)
+    token = getattr(appt, "manage_token", None)
+    assert token
+    manage = anon_client.get(f"/t/{token}/")
+    assert manage.status_code == 200
+    assert 'id="tb-tracking"' not in manage.content.decode()
+    clinic.online_booking = False
+    clinic.save(update_fields=["online_booking"])
+    closed = anon_client.get("/b/fysio/").content.decode()
+    assert 'id="tb-tracking"' not in closed and "tracker.example" not in closed
