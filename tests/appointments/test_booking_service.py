@@ -280,3 +280,17 @@ def test_autumn_dst_night_has_no_second_0230(clinic):
     with pytest.raises((SlotTaken, SlotNotAvailable)):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=second,
                          patient=patient(1), now=now)
+
+
+def test_first_free_only_shows_one_time_but_rechecks_and_alternatives_see_all(clinic):
+    clinic.first_free_only = True
+    clinic.save(update_fields=["first_free_only"])
+    t = types(clinic)["Oppfølging"]
+    p = practs(clinic)["Anne Lie"]
+    day = monday()
+    assert [s.start for s in availability.free_slots(clinic, t, p, day)] == [at(day, 8)]
+    # A later time is still free, so a booking made just as the page showed 08:00 is not refused.
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 10), patient=patient())
+    exc = with_alternatives(SlotTaken(), clinic, t, p, appt.start)
+    assert len(exc.alternatives) == 5
+    assert at(day, 10) not in [s.start for s in exc.alternatives]

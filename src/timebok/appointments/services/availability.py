@@ -6,6 +6,7 @@ and one engine call covers the whole requested range.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import UTC, date, datetime, time, timedelta
@@ -226,6 +227,12 @@ def free_slots(
     return scheduling.free_slots(data, appointment_type.pk, appointment_type.duration, day, ids)
 
 
+def every_free_time(data: scheduling.ScheduleInput) -> scheduling.ScheduleInput:
+    """The same input without "first free time only": for re-checks and alternatives, which
+    must see every free time, not just the one the booking page shows."""
+    return dataclasses.replace(data, rules=dataclasses.replace(data.rules, first_free_only=False))
+
+
 def nearest_free(
     clinic: Clinic,
     appointment_type: AppointmentType,
@@ -241,22 +248,12 @@ def nearest_free(
     around = around.astimezone(UTC)  # absolute time differences, also across DST
     local_day = around.astimezone(clinic.tz).date()
     end = local_day + timedelta(days=days)
-    data = load_input(clinic, appointment_type, ids, local_day, end, now=now)
-    levels = scheduling.day_levels(data, appointment_type.pk, appointment_type.duration, local_day, end, ids)
+    data = every_free_time(load_input(clinic, appointment_type, ids, local_day, end, now=now))
+    index = scheduling.Availability(data, local_day, end)  # one index for every day asked
     candidates: list[scheduling.Slot] = []
-    for day in sorted(d for d, info in levels.items() if info.free):
-        single = scheduling.ScheduleInput(
-            tz=data.tz, now=data.now, templates=data.templates, closures=data.closures,
-            closed_dates=data.closed_dates, busy=data.busy,
-            rules=scheduling.Rules(
-                notice=data.rules.notice, horizon_days=data.rules.horizon_days,
-                first_free_only=False, step_minutes=data.rules.step_minutes,
-            ),
-        )
-        candidates.extend(
-            scheduling.free_slots(single, appointment_type.pk, appointment_type.duration, day, ids)
-        )
-        if len(candidates) >= count * 3:
-            break
+    day = local_day
+    while day <= end and len(candidates) < count * 3:
+        candidates.extend(index.free_slots(appointment_type.pk, appointment_type.duration, day, ids))
+        day += timedelta(days=1)
     candidates.sort(key=lambda s: abs((s.start - around).total_seconds()))
     return sorted(candidates[:count], key=lambda s: s.start)

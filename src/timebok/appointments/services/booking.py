@@ -104,21 +104,15 @@ def _candidates(
         return [pid for pid in ids if pid not in busy]
     day = start.astimezone(clinic.tz).date()
     data = availability.load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
+    index = scheduling.Availability(availability.every_free_time(data), day, day)
+    duration = appointment_type.duration
     # Ask per practitioner so "any practitioner" can fall back to a second free one.
-    free: list[int] = []
-    rules = data.rules
-    data.rules = scheduling.Rules(
-        notice=rules.notice, horizon_days=rules.horizon_days, first_free_only=False,
-        step_minutes=rules.step_minutes,
-    )
-    for pid in ids:
-        slots = scheduling.free_slots(data, appointment_type.pk, appointment_type.duration, day, [pid])
-        if any(s.start == start for s in slots):
-            free.append(pid)
+    free = [pid for pid in ids
+            if any(s.start == start for s in index.free_slots(appointment_type.pk, duration, day, [pid]))]
     if practitioner is None and len(free) > 1:
         # Prefer the engine's own choice for "any practitioner" (fewest appointments that day).
-        chosen = [s.practitioner_id for s in scheduling.free_slots(
-            data, appointment_type.pk, appointment_type.duration, day, ids) if s.start == start]
+        chosen = [s.practitioner_id for s in index.free_slots(appointment_type.pk, duration, day, ids)
+                  if s.start == start]
         free.sort(key=lambda pid: (pid not in chosen, pid))
     return free
 
