@@ -15,6 +15,9 @@ def setup() -> object:
     os.environ.setdefault("TIMEBOK_VAR_DIR", tempfile.mkdtemp(prefix="timebok-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "timebok.settings_test"
     os.environ.setdefault("TIMEBOK_TEST_DB_NAME", "test_timebok_bench")
+    # As in production: a booking writes its outbox rows and enqueues the send tasks in the
+    # database; the sending itself is the worker's job and not part of the request.
+    os.environ.setdefault("TIMEBOK_TEST_TASKS", "db")
     import django
 
     django.setup()
