@@ -161,3 +161,15 @@ def phone_page(browser):  # type: ignore[no-untyped-def]
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """``postgres_only`` tests skip by themselves on SQLite (the PostgreSQL pass runs them)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set TEST_DATABASE_URL=postgres://... to run it")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)

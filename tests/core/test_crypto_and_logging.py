@@ -49,3 +49,15 @@ def test_log_filter_cleans_args(caplog):
         logger.info("patient %s booked", "15058512345")
     assert "15058512345" not in caplog.text
     assert MASK in caplog.text
+
+
+def test_audit_record_refuses_a_free_string(db):
+    import pytest
+
+    from timebok.core import audit
+
+    with pytest.raises(ValueError):
+        audit.record("something.made_up", actor=None)  # type: ignore[arg-type]
+    entry = audit.record(audit.AuditAction.APPOINTMENT_BOOKED, actor=None, reference="ABC")
+    assert (entry.action, entry.action_label) == ("appointment.booked", "time bestilt")
+    assert entry.data == {"reference": "ABC"}

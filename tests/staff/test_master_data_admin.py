@@ -87,7 +87,7 @@ def test_audit_log_in_the_admin_is_scoped_too(staff_client, staff_user, clinic, 
     from timebok.core import audit
 
     staff_user.user_permissions.set(Permission.objects.filter(codename="view_auditentry"))
-    audit.record("clinic.rules_updated", actor=staff_user, clinic=clinic, obj=clinic)
-    audit.record("patient.fnr_revealed", actor=other_staff_user, clinic=other_clinic, obj=other_clinic)
+    audit.record(audit.AuditAction.CLINIC_RULES_UPDATED, actor=staff_user, clinic=clinic, obj=clinic)
+    audit.record(audit.AuditAction.PATIENT_FNR_REVEALED, actor=other_staff_user, clinic=other_clinic, obj=other_clinic)
     html = staff_client.get("/admin/core/auditentry/").content.decode()
-    assert "clinic.rules_updated" in html and "patient.fnr_revealed" not in html
+    assert "regler for bestilling på nett endret" in html and "fødselsnummer vist" not in html

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # --- Settings ------------------------------------------------------------------------------
 
 def test_update_tracking_links(clinic, staff_user):
-    services.update_tracking_links(clinic, staff_user, search_url="https://t.example/s", booked_url="")
+    services.update_tracking_links(clinic, actor=staff_user, search_url="https://t.example/s", booked_url="")
     clinic.refresh_from_db()
     assert clinic.tracking_search_url == "https://t.example/s"
     entry = AuditEntry.objects.get()
@@ -34,7 +34,7 @@ def test_update_tracking_links(clinic, staff_user):
 
 def test_update_tracking_links_rechecks_and_saves_nothing(clinic, staff_user):
     with pytest.raises(ValidationError) as err:
-        services.update_tracking_links(clinic, staff_user, search_url="https://ok.example/s",
+        services.update_tracking_links(clinic, actor=staff_user, search_url="https://ok.example/s",
                                        booked_url="http://insecure.example/b")
     assert "tracking_booked_url" in err.value.error_dict
     clinic.refresh_from_db()
@@ -42,12 +42,12 @@ def test_update_tracking_links_rechecks_and_saves_nothing(clinic, staff_user):
 
 
 def test_unchanged_settings_write_no_audit_entry(clinic, staff_user):
-    services.update_booking_rules(clinic, staff_user, horizon_days=clinic.horizon_days)
+    services.update_booking_rules(clinic, actor=staff_user, horizon_days=clinic.horizon_days)
     assert not AuditEntry.objects.exists()
 
 
 def test_update_booking_rules(clinic, staff_user):
-    services.update_booking_rules(clinic, staff_user, online_booking=False, horizon_days=14, first_free_only=True)
+    services.update_booking_rules(clinic, actor=staff_user, online_booking=False, horizon_days=14, first_free_only=True)
     clinic.refresh_from_db()
     assert (clinic.online_booking, clinic.horizon_days, clinic.first_free_only) == (False, 14, True)
     assert AuditEntry.objects.get().data["changes"]["online_booking"] == [True, False]
@@ -56,24 +56,24 @@ def test_update_booking_rules(clinic, staff_user):
 @pytest.mark.parametrize("bad", [{"horizon_days": 0}, {"min_notice_hours": -3}, {"max_future_bookings": 0}])
 def test_update_booking_rules_rejects_bad_values(clinic, staff_user, bad):
     with pytest.raises(ValidationError):
-        services.update_booking_rules(clinic, staff_user, **bad)
+        services.update_booking_rules(clinic, actor=staff_user, **bad)
     clinic.refresh_from_db()
     assert (clinic.horizon_days, clinic.min_notice_hours, clinic.max_future_bookings) == (60, 2, 3)
 
 
 def test_update_booking_rules_only_touches_rules(clinic, staff_user):
     with pytest.raises(ValueError):
-        services.update_booking_rules(clinic, staff_user, slug="kapret")
+        services.update_booking_rules(clinic, actor=staff_user, slug="kapret")
 
 
 # --- Reveal ----------------------------------------------------------------------------------
 
 def test_reveal_fnr_logs_and_returns_the_number(clinic, staff_user, appointment):
-    assert services.reveal_fnr(appointment, staff_user) == valid_fnr()
+    assert services.reveal_fnr(appointment, actor=staff_user) == valid_fnr()
     entry = AuditEntry.objects.get(action="patient.fnr_revealed")
     assert entry.actor == staff_user and entry.object_type == "appointments.patient"
     assert entry.data == {"appointment": appointment.reference}
-    assert services.reveal_fnr(appointment.patient, staff_user) == valid_fnr()
+    assert services.reveal_fnr(appointment.patient, actor=staff_user) == valid_fnr()
     assert AuditEntry.objects.filter(action="patient.fnr_revealed").count() == 2
 
 
@@ -81,9 +81,9 @@ def test_reveal_fnr_refuses_other_clinics_staff_and_anonymous(appointment, other
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(PermissionDenied):
-        services.reveal_fnr(appointment, other_staff_user)
+        services.reveal_fnr(appointment, actor=other_staff_user)
     with pytest.raises(PermissionError):
-        services.reveal_fnr(appointment, AnonymousUser())
+        services.reveal_fnr(appointment, actor=AnonymousUser())
     assert not AuditEntry.objects.filter(action="patient.fnr_revealed").exists()
 
 

@@ -19,7 +19,7 @@ def _log_list(request: HttpRequest, response: HttpResponse, patient_of: Any) -> 
         if patient is not None:
             by_clinic.setdefault(patient.clinic, []).append(patient.pk)
     for clinic, ids in by_clinic.items():
-        audit.record("patient.list_viewed", actor=request.user, clinic=clinic, via="admin",
+        audit.record(audit.AuditAction.PATIENT_LIST_VIEWED, actor=request.user, clinic=clinic, via="admin",
                      patients=sorted(set(ids)))
 
 
@@ -40,7 +40,8 @@ class PatientAdmin(ClinicScopedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         patient = self.get_object(request, object_id)
         if patient is not None and response.status_code == 200:
-            audit.record("patient.viewed", actor=request.user, clinic=patient.clinic, obj=patient, via="admin")
+            audit.record(audit.AuditAction.PATIENT_VIEWED, actor=request.user, clinic=patient.clinic, obj=patient,
+                         via="admin")
         return response
 
     def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
@@ -67,7 +68,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         appointment = self.get_object(request, object_id)
         if appointment is not None and appointment.patient is not None and response.status_code == 200:
-            audit.record("patient.viewed", actor=request.user, clinic=appointment.clinic,
+            audit.record(audit.AuditAction.PATIENT_VIEWED, actor=request.user, clinic=appointment.clinic,
                          obj=appointment.patient, via="admin", appointment=appointment.reference)
         return response
 

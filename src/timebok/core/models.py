@@ -3,6 +3,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditAction(models.TextChoices):
+    """Every kind of audit entry. New writes add their action here, never a free string.
+
+    Not stored as field choices, so adding an action needs no migration."""
+
+    APPOINTMENT_BOOKED = "appointment.booked", _("time bestilt")
+    APPOINTMENT_CANCELLED = "appointment.cancelled", _("time avbestilt")
+    CLINIC_TRACKING_UPDATED = "clinic.tracking_updated", _("sporingslenker endret")
+    CLINIC_RULES_UPDATED = "clinic.rules_updated", _("regler for bestilling på nett endret")
+    PATIENT_FNR_REVEALED = "patient.fnr_revealed", _("fødselsnummer vist")
+    PATIENT_LIST_VIEWED = "patient.list_viewed", _("pasienter vist i oversikt")
+    PATIENT_VIEWED = "patient.viewed", _("pasient vist")
+
+
 class AuditEntry(models.Model):
     """Who did what, when. Never holds a fødselsnummer or other patient data in clear."""
 
@@ -27,3 +41,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:  # an action removed since the entry was written
+            return self.action

@@ -26,7 +26,7 @@ RULE_FIELDS = (
 )
 
 
-def _update_clinic(clinic: Clinic, actor: Any, action: str, fields: tuple[str, ...],
+def _update_clinic(clinic: Clinic, *, actor: Any, action: audit.AuditAction, fields: tuple[str, ...],
                    values: dict[str, Any]) -> Clinic:
     unknown = set(values) - set(fields)
     if unknown:
@@ -50,31 +50,32 @@ def _update_clinic(clinic: Clinic, actor: Any, action: str, fields: tuple[str, .
     return locked
 
 
-def update_tracking_links(clinic: Clinic, actor: Any, *, search_url: str = "", booked_url: str = "") -> Clinic:
+def update_tracking_links(clinic: Clinic, *, actor: Any, search_url: str = "", booked_url: str = "") -> Clinic:
     """Set the two optional tracking links (https only; http for localhost)."""
     return _update_clinic(
-        clinic, actor, "clinic.tracking_updated", TRACKING_FIELDS,
+        clinic, actor=actor, action=audit.AuditAction.CLINIC_TRACKING_UPDATED, fields=TRACKING_FIELDS, values=
         {"tracking_search_url": (search_url or "").strip(), "tracking_booked_url": (booked_url or "").strip()},
     )
 
 
-def update_booking_rules(clinic: Clinic, actor: Any, **rules: Any) -> Clinic:
+def update_booking_rules(clinic: Clinic, *, actor: Any, **rules: Any) -> Clinic:
     """Set the online-booking rules: any of RULE_FIELDS."""
-    return _update_clinic(clinic, actor, "clinic.rules_updated", RULE_FIELDS, rules)
+    return _update_clinic(clinic, actor=actor, action=audit.AuditAction.CLINIC_RULES_UPDATED, fields=RULE_FIELDS,
+                          values=rules)
 
 
-def log_patient_list_access(clinic: Clinic, actor: Any, practitioner: Any, days: Any,
+def log_patient_list_access(clinic: Clinic, *, actor: Any, practitioner: Any, days: Any,
                             patient_ids: list[int]) -> None:
     """Normen: staff access to patient data is logged. One entry per overview shown, naming
     the practitioner, the days and the patients on screen (ids only, no personal data)."""
     with transaction.atomic(durable=True):
         audit.record(
-            "patient.list_viewed", actor=actor, clinic=clinic, obj=practitioner,
+            audit.AuditAction.PATIENT_LIST_VIEWED, actor=actor, clinic=clinic, obj=practitioner,
             first_day=days[0].isoformat(), last_day=days[-1].isoformat(), patients=patient_ids,
         )
 
 
-def reveal_fnr(subject: Appointment | Patient, actor: Any) -> str:
+def reveal_fnr(subject: Appointment | Patient, *, actor: Any) -> str:
     """The full fødselsnummer of one patient, for a deliberate look by a staff user.
     Every call is logged (user, time, patient) before the number is returned."""
     if not getattr(actor, "is_authenticated", False):
@@ -86,5 +87,5 @@ def reveal_fnr(subject: Appointment | Patient, actor: Any) -> str:
         raise PermissionDenied("not a staff member of this patient's clinic")
     with transaction.atomic(durable=True):
         extra = {"appointment": subject.reference} if isinstance(subject, Appointment) else {}
-        audit.record("patient.fnr_revealed", actor=actor, clinic=patient.clinic, obj=patient, **extra)
+        audit.record(audit.AuditAction.PATIENT_FNR_REVEALED, actor=actor, clinic=patient.clinic, obj=patient, **extra)
     return patient.reveal_fnr()

@@ -206,7 +206,7 @@ def book_appointment(
             if appointment is None:
                 raise SlotTaken()
             audit.record(
-                "appointment.booked", actor=actor, clinic=clinic, obj=appointment,
+                audit.AuditAction.APPOINTMENT_BOOKED, actor=actor, clinic=clinic, obj=appointment,
                 source=source, reference=appointment.reference,
             )
             transaction.on_commit(
@@ -274,7 +274,7 @@ def cancel_appointment(
         appt.cancelled_at = now
         appt.save(update_fields=["status", "cancelled_at"])
         audit.record(
-            "appointment.cancelled", actor=actor, clinic=appt.clinic, obj=appt,
+            audit.AuditAction.APPOINTMENT_CANCELLED, actor=actor, clinic=appt.clinic, obj=appt,
             by_patient=by_patient, reference=appt.reference,
         )
         transaction.on_commit(

@@ -111,7 +111,8 @@ def _render(request: HttpRequest, clinic: Clinic, data: QueryDict | None,
     days = _days(clinic, state, revealed or {})
     patient_ids = sorted({a.patient_id for d in days for a in d.appointments if a.patient_id})
     if patient_ids:
-        services.log_patient_list_access(clinic, request.user, state.practitioner, state.days, patient_ids)
+        services.log_patient_list_access(clinic, actor=request.user, practitioner=state.practitioner,
+                                         days=state.days, patient_ids=patient_ids)
     context = {
         "clinic": clinic,
         "form": form,
@@ -151,7 +152,7 @@ def reveal_fnr(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     if appointment.patient is None:
         raise Http404("no patient")
-    number = services.reveal_fnr(appointment, request.user)
+    number = services.reveal_fnr(appointment, actor=request.user)
     return _render(request, clinic, request.POST, revealed={appointment.patient.pk: number})
 
 

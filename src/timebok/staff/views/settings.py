@@ -100,7 +100,7 @@ def save_tracking(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     if form.is_valid():
         try:
             services.update_tracking_links(
-                clinic, request.user,
+                clinic, actor=request.user,
                 search_url=form.cleaned_data["tracking_search_url"],
                 booked_url=form.cleaned_data["tracking_booked_url"],
             )
@@ -119,7 +119,7 @@ def save_rules(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     form = BookingRulesForm(request.POST, instance=Clinic.objects.get(pk=clinic.pk))
     if form.is_valid():
         try:
-            services.update_booking_rules(clinic, request.user, **{
+            services.update_booking_rules(clinic, actor=request.user, **{
                 name: form.cleaned_data[name] for name in services.RULE_FIELDS
             })
         except ValidationError as exc:
