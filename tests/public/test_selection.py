@@ -27,9 +27,6 @@ def test_parse_date_and_month():
 
 
 def test_texts_in_bokmaal():
-    assert selection.price_text(650) == "kr 650"
-    assert selection.price_text(1250) == "kr 1\u00a0250"
-    assert selection.price_text(None) == ""
     assert selection.day_label(date(2026, 12, 3), "few") == "torsdag 3. desember, få ledige"
     assert selection.day_label(date(2026, 12, 5), "none") == "lørdag 5. desember, ingen ledige"
     assert selection.day_label(date(2026, 1, 5), "many") == "mandag 5. januar, mange ledige"

@@ -44,6 +44,7 @@ from timebok.appointments.errors import BookingClosed, DomainError, LimitReached
 from timebok.appointments.services import availability
 from timebok.appointments.services.booking import book_appointment, with_alternatives
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
+from timebok.core import display
 from timebok.core.ratelimit import booking_allowed
 from timebok.public import selection
 from timebok.public.patient_input import clean_patient
@@ -146,7 +147,7 @@ def _practitioner(clinic: Clinic, pid: int | None, atype: AppointmentType) -> Pr
 
 
 def _check_date(clinic: Clinic, value: date, field: str) -> None:
-    today = selection.local_today(clinic)
+    today = display.local_today(clinic)
     if abs((value - today).days) > DATE_WINDOW_DAYS:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
                        {field: _("Datoen er for langt unna i tid.")})
@@ -167,7 +168,7 @@ def appointment_types(request: HttpRequest, slug: str) -> Any:
     clinic = _clinic(slug)
     return [
         {"id": t.pk, "name": t.name, "duration_minutes": t.duration_minutes, "price": t.price,
-         "price_text": selection.price_text(t.price), "info": t.info_text,
+         "price_text": display.price_text(t.price), "info": t.info_text,
          "address": t.address or clinic.address}
         for t in availability.online_types(clinic)
     ]
@@ -189,7 +190,7 @@ def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
     practitioner = _practitioner(clinic, q.behandler, atype)
-    today = selection.local_today(clinic)
+    today = display.local_today(clinic)
     start = q.from_ or today
     _check_date(clinic, start, "from")
     if q.to is not None:
@@ -291,6 +292,6 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
         "end": timezone.localtime(appointment.end, clinic.tz),
         "timetype": atype.pk, "timetype_navn": atype.name,
         "behandler": appointment.practitioner_id, "behandler_navn": appointment.practitioner.name,
-        "price": appointment.price, "price_text": selection.price_text(appointment.price),
-        "address": selection.place_text(atype),
+        "price": appointment.price, "price_text": display.price_text(appointment.price),
+        "address": display.place_text(atype),
     })

@@ -8,7 +8,7 @@ templates get ``type_name`` = None then, and say "time" instead.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,12 +16,12 @@ import icalendar
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import cancellation_deadline
-from timebok.validation.contact import ContactError, format_phone
+from timebok.core import display
 
 # Stands in for the personal link in stored text; replaced when the message is sent.
 LINK_PLACEHOLDER = "[[timebok-personlig-lenke]]"
@@ -29,31 +29,6 @@ LINK_PLACEHOLDER = "[[timebok-personlig-lenke]]"
 
 def manage_url(token: str) -> str:
     return settings.BASE_URL + reverse("notifications:manage", args=[token])
-
-
-def format_when(value: datetime, tz: Any) -> str:
-    """'torsdag 3. desember 2026 kl. 10:30' in the clinic's time zone."""
-    return formats.date_format(value.astimezone(tz), r"l j. F Y \k\l. H:i")
-
-
-def format_time(value: datetime, tz: Any) -> str:
-    return formats.date_format(value.astimezone(tz), "H:i")
-
-
-def format_price(amount: int | None) -> str:
-    if amount is None:
-        return ""
-    grouped = formats.number_format(amount, use_l10n=True, force_grouping=True)
-    return f"kr {grouped}".replace("\xa0", " ")
-
-
-def display_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    try:
-        return format_phone(phone)
-    except ContactError:
-        return phone
 
 
 def context(appointment: Appointment, *, link: str | None = None) -> dict[str, Any]:
@@ -64,17 +39,17 @@ def context(appointment: Appointment, *, link: str | None = None) -> dict[str, A
     patient = appointment.patient
     return {
         "clinic_name": clinic.name,
-        "clinic_phone": display_phone(clinic.phone),
+        "clinic_phone": display.phone_text(clinic.phone),
         "clinic_email": clinic.email,
         "first_name": patient.first_name if patient else "",
-        "when": format_when(appointment.start, tz),
-        "end_time": format_time(appointment.end, tz),
+        "when": display.when_text(appointment.start, tz),
+        "end_time": display.time_text(appointment.end, tz),
         "type_name": None if atype.sensitive else atype.name,
         "practitioner": str(practitioner),
-        "place": atype.address or clinic.address,
-        "price": format_price(appointment.price),
+        "place": display.place_text(atype),
+        "price": display.price_text(appointment.price),
         "reference": appointment.reference,
-        "deadline": format_when(cancellation_deadline(appointment), tz),
+        "deadline": display.when_text(cancellation_deadline(appointment), tz),
         "link": link or "",
         "booking_url": f"{settings.BASE_URL}/b/{clinic.slug}/",
     }

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from timebok.appointments.errors import AlreadyCancelled, CancellationTooLate
 from timebok.appointments.services.booking import cancel_appointment, cancellation_deadline
-from timebok.core import ratelimit
+from timebok.core import display, ratelimit
 from timebok.notifications import content, links
 
 
@@ -61,6 +61,6 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "past": appt.start <= now,
         "can_cancel": appt.is_booked and now <= deadline,
         "error": error,
-        "clinic_phone_e164": appt.clinic.phone.replace(" ", ""),
+        "clinic_phone_e164": display.phone_uri(appt.clinic.phone),
     })
     return _private(render(request, "notifications/manage.html", ctx, status=409 if error else 200))

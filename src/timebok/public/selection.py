@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 
-from django.utils import formats, timezone
-from django.utils.translation import get_language, pgettext
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timebok import scheduling
 from timebok.appointments.services import availability
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
+from timebok.core.display import day_text, local_date, local_today
 
 #: Ids above this are refused before they reach the database (SQLite integers are 64-bit).
 MAX_ID = 2**53
@@ -95,12 +94,6 @@ def week_template_types(clinic: Clinic, template_id: int | None) -> tuple[WeekTe
     return tmpl, types
 
 
-def price_text(price: int | None) -> str:
-    if price is None:
-        return ""
-    return _("kr %(amount)s") % {"amount": f"{price:,}".replace(",", "\u00a0")}
-
-
 def level_text(level: str) -> str:
     return {
         "many": _("mange ledige"),
@@ -108,39 +101,8 @@ def level_text(level: str) -> str:
     }.get(level, _("ingen ledige"))
 
 
-def day_name(day: date) -> str:
-    """"torsdag 3. desember" in the active language (nb)."""
-    return _day_name(day, get_language())
-
-
-@lru_cache(maxsize=4096)
-def _day_name(day: date, language: str | None) -> str:
-    return formats.date_format(day, pgettext("day in calendar", "l j. F"))
-
-
 def day_label(day: date, level: str) -> str:
-    return _("%(day)s, %(level)s") % {"day": day_name(day), "level": level_text(level)}
-
-
-def time_text(moment: datetime, clinic: Clinic) -> str:
-    return timezone.localtime(moment, clinic.tz).strftime("%H:%M")
-
-
-def long_time_text(start: datetime, end: datetime, clinic: Clinic) -> str:
-    """"torsdag 3. desember 2026 kl. 09:00–09:30"."""
-    local = timezone.localtime(start, clinic.tz)
-    return _("%(day)s %(year)s kl. %(start)s–%(end)s") % {
-        "day": day_name(local.date()), "year": local.year,
-        "start": time_text(start, clinic), "end": time_text(end, clinic),
-    }
-
-
-def place_text(appointment_type: AppointmentType) -> str:
-    return appointment_type.address or appointment_type.clinic.address
-
-
-def local_today(clinic: Clinic, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), clinic.tz).date()
+    return _("%(day)s, %(level)s") % {"day": day_text(day), "level": level_text(level)}
 
 
 def bookable_last_day(clinic: Clinic, appointment_type: AppointmentType, now: datetime | None = None) -> date:
@@ -311,7 +273,7 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
 def find_slot(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner | None,
               start: datetime, *, now: datetime | None = None) -> scheduling.Slot | None:
     """The free slot starting at ``start`` (with the practitioner who would get it), or None."""
-    day = timezone.localtime(start, clinic.tz).date()
+    day = local_date(start, clinic)
     for slot in availability.free_slots(clinic, appointment_type, practitioner, day, now=now):
         if slot.start == start:
             return slot

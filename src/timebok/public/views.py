@@ -31,12 +31,12 @@ from timebok.appointments.errors import DomainError, SlotNotAvailable, SlotTaken
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import book_appointment, with_alternatives
 from timebok.clinics.models import Clinic
+from timebok.core import display
 from timebok.core.ratelimit import booking_allowed
 from timebok.public import drafts, selection
 from timebok.public.patient_input import clean_patient
 from timebok.staff import stats
 from timebok.staff.tracking import apply_tracking_headers
-from timebok.validation.contact import ContactError, format_phone
 from timebok.validation.fnr import mask_fnr
 
 HONEYPOT = "nettsted"
@@ -115,15 +115,15 @@ def _page(request: HttpRequest, clinic: Clinic, params: Any, *, values: dict[str
         "chosen_start": chosen_start,
         "notices": [*(notices or []), *sel.notices],
         "slot_rows": [
-            {"value": s.start.isoformat(), "time": selection.time_text(s.start, clinic),
+            {"value": s.start.isoformat(), "time": display.time_text(s.start, clinic.tz),
              "practitioner": sel.practitioner_name(s.practitioner_id)}
             for s in sel.slots
         ],
-        "day_name": selection.day_name(sel.day) if sel.day else "",
-        "price_text": selection.price_text(sel.appointment_type.price) if sel.appointment_type else "",
-        "place": selection.place_text(sel.appointment_type) if sel.appointment_type else "",
+        "day_name": display.day_text(sel.day) if sel.day else "",
+        "price_text": display.price_text(sel.appointment_type.price) if sel.appointment_type else "",
+        "place": display.place_text(sel.appointment_type) if sel.appointment_type else "",
         "type_rows": [
-            {"type": t, "price_text": selection.price_text(t.price), "place": selection.place_text(t)}
+            {"type": t, "price_text": display.price_text(t.price), "place": display.place_text(t)}
             for t in sel.types
         ],
         "tracking_event": "search" if search else "",
@@ -157,7 +157,7 @@ def _edit(request: HttpRequest, clinic: Clinic) -> HttpResponse:
         return _page(request, clinic, {}, notices=[_("Bestillingen er utløpt. Fyll inn skjemaet på nytt.")])
     start = draft.start_dt
     params = {"timetype": str(draft.timetype), "behandler": str(draft.behandler or ""),
-              "dato": timezone.localtime(start, clinic.tz).date().isoformat()}
+              "dato": display.local_date(start, clinic).isoformat()}
     if draft.ukemal:
         params["ukemal"] = str(draft.ukemal)
     return _page(request, clinic, params, values=draft.fields(), chosen_start=start.isoformat())
@@ -195,7 +195,7 @@ def _next(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     if errors or details is None or slot is None or sel.appointment_type is None:
         params = post.copy()
         if start is not None and "dato" not in params:
-            params["dato"] = timezone.localtime(start, clinic.tz).date().isoformat()
+            params["dato"] = display.local_date(start, clinic).isoformat()
         return _page(request, clinic, params, values=values, errors=errors,
                      chosen_start=start.isoformat() if start and slot else "", status=422)
     # Keep the normalised values: the summary shows what will be stored.
@@ -226,26 +226,19 @@ def _summary(request: HttpRequest, clinic: Clinic, draft: drafts.Draft, *, error
         "appointment_type": atype,
         "practitioner": practitioner,
         "any_practitioner": draft.behandler is None,
-        "when": selection.long_time_text(start, end, clinic),
-        "place": selection.place_text(atype),
-        "price_text": selection.price_text(atype.price),
+        "when": display.when_text(start, clinic.tz, end),
+        "place": display.place_text(atype),
+        "price_text": display.price_text(atype.price),
         "masked_fnr": mask_fnr(draft.fodselsnummer),
-        "phone_text": _display_phone(draft.telefon),
+        "phone_text": display.phone_text(draft.telefon),
         "error": error,
         "alternatives": [
-            {"value": s.start.isoformat(), "text": selection.long_time_text(s.start, s.end, clinic),
+            {"value": s.start.isoformat(), "text": display.when_text(s.start, clinic.tz, s.end),
              "practitioner": names.get(s.practitioner_id, "")}
             for s in (alternatives or [])
         ],
     }
     return _render(request, "summary.html", context, status=status)
-
-
-def _display_phone(phone: str) -> str:
-    try:
-        return format_phone(phone)
-    except ContactError:
-        return phone
 
 
 @embeddable
@@ -318,9 +311,9 @@ def receipt(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     context = {
         "clinic": clinic,
         "appointment": appointment,
-        "when": selection.long_time_text(appointment.start, appointment.end, clinic),
-        "place": selection.place_text(appointment.appointment_type),
-        "price_text": selection.price_text(appointment.price),
+        "when": display.when_text(appointment.start, clinic.tz, appointment.end),
+        "place": display.place_text(appointment.appointment_type),
+        "price_text": display.price_text(appointment.price),
         "tracking_event": "booked" if appointment.is_booked else "",
         # Lets the tracking script fire once per booking, also when the receipt is reloaded.
         "tracking_event_key": hashlib.sha256(token.encode()).hexdigest()[:16],

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 
 from timebok.clinics.models import Clinic
+from timebok.core.display import local_today
 from timebok.staff.models import DailyCount
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def count_event(clinic: Clinic, kind: Kind, *, day: date | None = None) -> None:
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind: {kind}")
-    day = day or timezone.now().astimezone(clinic.tz).date()
+    day = day or local_today(clinic)
     try:
         with transaction.atomic():
             rows = DailyCount.objects.filter(clinic=clinic, day=day).update(**{kind: F(kind) + 1})
@@ -116,7 +116,7 @@ class Summary:
 
 def last_days(clinic: Clinic, days: int = 30, *, today: date | None = None) -> Summary:
     """The last ``days`` days up to and including today, with zeros for quiet days."""
-    today = today or timezone.now().astimezone(clinic.tz).date()
+    today = today or local_today(clinic)
     first = today - timedelta(days=days - 1)
     stored = {
         d: (v, s, b)

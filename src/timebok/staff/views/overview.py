@@ -12,13 +12,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import cancel_appointment
 from timebok.clinics.models import Clinic, Practitioner
+from timebok.core import display
 from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import OverviewForm
@@ -58,7 +58,7 @@ class DayBlock:
 
 
 def _state(clinic: Clinic, data: QueryDict | None) -> tuple[OverviewForm, State]:
-    today = timezone.now().astimezone(clinic.tz).date()
+    today = display.local_today(clinic)
     bound = data is not None and any(k in data for k in ("behandler", "dato", "visning"))
     form = OverviewForm(data if bound else None, clinic=clinic, today=today)
     default = form.default_practitioner
@@ -169,7 +169,7 @@ def cancel(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("Timen %(time)s er avbestilt.") % {
-                "time": appointment.start.astimezone(clinic.tz).strftime("%d.%m.%Y kl. %H:%M")})
+                "time": display.when_text(appointment.start, clinic.tz)})
         return redirect(back)
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
