@@ -5,66 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
-from timebok.clinics.models import (
-    AppointmentType,
-    Clinic,
-    Practitioner,
-    TemplateBlock,
-    TemplatePeriod,
-    WeekTemplate,
-)
-
-OSLO = ZoneInfo("Europe/Oslo")
-
-
-def next_weekday(start: date, weekday: int) -> date:
-    return start + timedelta(days=(weekday - start.weekday()) % 7 or 7)
-
-
-def at(day: date, hh: int, mm: int = 0) -> datetime:
-    return datetime.combine(day, time(hh, mm), tzinfo=OSLO)
-
-
-def valid_fnr(day: int = 15, month: int = 5, year2: int = 85, offset: int = 0) -> str:
-    from timebok.clinics.demo import synthetic_fnr
-
-    return synthetic_fnr(day, month, year2, offset)
-
-
-def make_clinic(slug: str = "fysio", name: str = "Fysio Sentrum") -> Clinic:
-    """Two online practitioners and one offline, three types (one not online), Mon–Fri
-    08:00–11:30 and 12:00–16:00 from four weeks ago."""
-    clinic = Clinic.objects.create(
-        slug=slug, name=name, address="Kirkegata 2, 0153 Oslo", phone="+47 22 00 00 00",
-        online_booking=True, min_notice_hours=2, horizon_days=60, cancellation_hours=24,
-        max_future_bookings=3,
-    )
-    t30 = AppointmentType.objects.create(clinic=clinic, name="Oppfølging", duration_minutes=30,
-                                         price=650, info_text="Ta med treningstøy.",
-                                         address="Kirkegata 2, 3. etasje")
-    t45 = AppointmentType.objects.create(clinic=clinic, name="Førstegangstime", duration_minutes=45,
-                                         price=850)
-    offline = AppointmentType.objects.create(clinic=clinic, name="Gruppetime", duration_minutes=60,
-                                             price=200, online=False)
-    p1 = Practitioner.objects.create(clinic=clinic, name="Anne Lie", title="Fysioterapeut", sort_order=1)
-    p2 = Practitioner.objects.create(clinic=clinic, name="Bjørn Dahl", title="Kiropraktor", sort_order=2)
-    p3 = Practitioner.objects.create(clinic=clinic, name="Cecilie Ås", title="Fysioterapeut",
-                                     online=False, sort_order=3)
-    start = date.today() - timedelta(days=28)
-    for p in (p1, p2, p3):
-        tmpl = WeekTemplate.objects.create(practitioner=p, name=f"Uke {p.name}")
-        TemplatePeriod.objects.create(template=tmpl, start_date=start)
-        for wd in range(5):
-            for bs, be in ((time(8), time(11, 30)), (time(12), time(16))):
-                b = TemplateBlock.objects.create(template=tmpl, weekday=wd, start_time=bs, end_time=be)
-                b.appointment_types.set([t30, t45, offline])
-    return clinic
+from tests.factories import make_clinic
+from timebok.clinics.models import Clinic
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import at, valid_fnr
-from tests.public.conftest import monday, practs, types
+from tests.factories import at, monday, practs, types, valid_fnr
 from timebok.appointments.models import Appointment, Patient
 
 pytestmark = pytest.mark.django_db

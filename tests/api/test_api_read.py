@@ -8,8 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import at
-from tests.public.conftest import monday, practs, types
+from tests.factories import at, monday, practs, types
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.conftest import at, next_weekday, valid_fnr
+from tests.factories import at, next_weekday, valid_fnr
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.core.models import AuditEntry
 

@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from tests.conftest import at, next_weekday
+from tests.factories import at, next_weekday
 from timebok.appointments.models import Appointment
 from timebok.appointments.services import availability
 

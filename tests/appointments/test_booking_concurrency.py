@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection, connections
 
-from tests.conftest import at, make_clinic, next_weekday, valid_fnr
+from tests.factories import at, make_clinic, next_weekday, valid_fnr
 from timebok.appointments.errors import SlotTaken
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import PatientDetails, book_appointment

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.appointments.test_booking_concurrency import race
-from tests.conftest import at, make_clinic, next_weekday
+from tests.factories import at, make_clinic, next_weekday
 from timebok.appointments.models import Appointment
 
 

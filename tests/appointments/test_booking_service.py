@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.conftest import OSLO, at, next_weekday, valid_fnr
+from tests.factories import OSLO, at, details, monday, next_weekday, practs, types
 from timebok.appointments.errors import (
     AlreadyCancelled,
     BookingClosed,
@@ -19,7 +19,6 @@ from timebok.appointments.errors import (
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services import availability
 from timebok.appointments.services.booking import (
-    PatientDetails,
     book_appointment,
     cancel_appointment,
     hash_token,
@@ -30,30 +29,11 @@ from timebok.core.models import AuditEntry
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def patient(n: int = 0, **kw) -> PatientDetails:
-    data = {"first_name": "Kari", "last_name": f"Pasient{n}", "fnr": valid_fnr(10 + n, 5, 85),
-            "email": f"kari{n}@example.com", "phone": "+4741234567"}
-    data.update(kw)
-    return PatientDetails(**data)
-
-
-def types(clinic):
-    return {t.name: t for t in clinic.appointment_types.all()}
-
-
-def practs(clinic):
-    return {p.name: p for p in clinic.practitioners.all()}
-
-
-def monday() -> date:
-    return next_weekday(date.today() + timedelta(days=1), 0)
-
-
 def test_books_a_free_time_and_creates_patient(clinic):
     t = types(clinic)["Oppfølging"]
     p = practs(clinic)["Anne Lie"]
     appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p,
-                            start=at(monday(), 9), patient=patient(), comment=" Vondt i kneet ")
+                            start=at(monday(), 9), patient=details(), comment=" Vondt i kneet ")
     assert appt.pk and appt.status == "booked" and appt.source == "online"
     assert appt.end - appt.start == timedelta(minutes=30)
     assert appt.comment == "Vondt i kneet"
@@ -61,8 +41,8 @@ def test_books_a_free_time_and_creates_patient(clinic):
     assert len(appt.reference) == 8
     assert appt.manage_token and appt.manage_token_hash == hash_token(appt.manage_token)
     pat = Patient.objects.get()
-    assert pat.reveal_fnr() == patient().fnr
-    assert patient().fnr not in pat.fnr_encrypted
+    assert pat.reveal_fnr() == details().fnr
+    assert details().fnr not in pat.fnr_encrypted
     assert AuditEntry.objects.filter(action="appointment.booked", object_id=str(appt.pk)).exists()
 
 
@@ -70,9 +50,9 @@ def test_existing_patient_is_matched_and_updated(clinic):
     t = types(clinic)["Oppfølging"]
     p = practs(clinic)["Anne Lie"]
     book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
-                     patient=patient())
+                     patient=details())
     book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 10),
-                     patient=patient(email="ny@example.com", phone="+4799999999"))
+                     patient=details(email="ny@example.com", phone="+4799999999"))
     pat = Patient.objects.get()
     assert pat.email == "ny@example.com" and pat.phone == "+4799999999"
     assert pat.appointments.count() == 2
@@ -81,7 +61,7 @@ def test_existing_patient_is_matched_and_updated(clinic):
 def test_same_fnr_in_another_clinic_is_another_patient(clinic, other_clinic):
     for c in (clinic, other_clinic):
         book_appointment(clinic=c, appointment_type=types(c)["Oppfølging"],
-                         practitioner=practs(c)["Anne Lie"], start=at(monday(), 9), patient=patient())
+                         practitioner=practs(c)["Anne Lie"], start=at(monday(), 9), patient=details())
     assert Patient.objects.count() == 2
 
 
@@ -90,23 +70,23 @@ def test_taken_time_raises_taken_and_overlap_too(clinic):
     t = types(clinic)["Førstegangstime"]
     p = practs(clinic)["Anne Lie"]
     book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 8, 45),
-                     patient=patient())
+                     patient=details())
     with pytest.raises(SlotTaken):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 8, 45),
-                         patient=patient(1))
+                         patient=details(1))
     with pytest.raises(SlotTaken):  # 30-minute time inside the 45-minute appointment
         book_appointment(clinic=clinic, appointment_type=types(clinic)["Oppfølging"], practitioner=p,
-                         start=at(monday(), 9), patient=patient(1))
+                         start=at(monday(), 9), patient=details(1))
     assert Appointment.objects.count() == 1
 
 
 def test_any_practitioner_falls_back_to_another_free_one(clinic):
     t = types(clinic)["Oppfølging"]
-    a = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(0))
-    b = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(1))
+    a = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=details(0))
+    b = book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=details(1))
     assert {a.practitioner.name, b.practitioner.name} == {"Anne Lie", "Bjørn Dahl"}
     with pytest.raises(SlotTaken):  # the third practitioner is not online
-        book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=patient(2))
+        book_appointment(clinic=clinic, appointment_type=t, start=at(monday(), 9), patient=details(2))
 
 
 def test_outside_template_or_lunch_is_not_available(clinic):
@@ -115,7 +95,7 @@ def test_outside_template_or_lunch_is_not_available(clinic):
     for start in (at(monday(), 11, 30), at(monday(), 7), at(monday() + timedelta(days=5), 9)):
         with pytest.raises(SlotNotAvailable):
             book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=start,
-                             patient=patient())
+                             patient=details())
 
 
 def test_online_switches(clinic):
@@ -124,18 +104,18 @@ def test_online_switches(clinic):
     start = at(monday(), 9)
     with pytest.raises(BookingClosed):
         book_appointment(clinic=clinic, appointment_type=t["Gruppetime"], practitioner=p["Anne Lie"],
-                         start=start, patient=patient())
+                         start=start, patient=details())
     with pytest.raises(BookingClosed):
         book_appointment(clinic=clinic, appointment_type=t["Oppfølging"], practitioner=p["Cecilie Ås"],
-                         start=start, patient=patient())
+                         start=start, patient=details())
     clinic.online_booking = False
     clinic.save(update_fields=["online_booking"])
     with pytest.raises(BookingClosed):
         book_appointment(clinic=clinic, appointment_type=t["Oppfølging"], practitioner=p["Anne Lie"],
-                         start=start, patient=patient())
+                         start=start, patient=details())
     # Staff may still book the offline type and practitioner.
     appt = book_appointment(clinic=clinic, appointment_type=t["Gruppetime"], practitioner=p["Cecilie Ås"],
-                            start=start, patient=patient(), source=Appointment.Source.STAFF)
+                            start=start, patient=details(), source=Appointment.Source.STAFF)
     assert appt.source == "staff"
 
 
@@ -146,17 +126,17 @@ def test_notice_and_horizon(clinic):
     now = at(day, 8)  # notice is 2 hours
     with pytest.raises(SlotNotAvailable):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
-                         patient=patient(), now=now)
+                         patient=details(), now=now)
     assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 10),
-                            patient=patient(), now=now)
+                            patient=details(), now=now)
     far = next_weekday(date.today() + timedelta(days=61), 0)
     with pytest.raises(SlotNotAvailable):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(far, 9),
-                         patient=patient(1))
+                         patient=details(1))
     t.horizon_days = 120  # the type overrides the clinic
     t.save(update_fields=["horizon_days"])
     assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(far, 9),
-                            patient=patient(1))
+                            patient=details(1))
 
 
 def test_max_future_bookings_strictest_wins(clinic):
@@ -166,10 +146,10 @@ def test_max_future_bookings_strictest_wins(clinic):
     t.save(update_fields=["max_future_bookings"])
     for hour in (9, 10):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), hour),
-                         patient=patient())
+                         patient=details())
     with pytest.raises(LimitReached):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 13),
-                         patient=patient())
+                         patient=details())
     assert Appointment.objects.count() == 2
 
 
@@ -177,7 +157,7 @@ def test_idempotency_key_gives_one_appointment(clinic):
     t = types(clinic)["Oppfølging"]
     p = practs(clinic)["Anne Lie"]
     kw = dict(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
-              patient=patient(), idempotency_key="abc123")
+              patient=details(), idempotency_key="abc123")
     a = book_appointment(**kw)
     b = book_appointment(**kw)
     assert a.pk == b.pk and Appointment.objects.count() == 1
@@ -188,7 +168,7 @@ def test_cancel_frees_the_time_and_respects_deadline(clinic):
     p = practs(clinic)["Anne Lie"]
     day = monday()
     appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
-                            patient=patient())
+                            patient=details())
     before = [s.start for s in availability.free_slots(clinic, t, p, day)]
     assert at(day, 9) not in before
     with pytest.raises(CancellationTooLate):
@@ -200,14 +180,14 @@ def test_cancel_frees_the_time_and_respects_deadline(clinic):
     assert at(day, 9) in after
     # and it can be booked again
     assert book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9),
-                            patient=patient(1))
+                            patient=details(1))
 
 
 def test_alternatives_are_nearest_free_times(clinic):
     t = types(clinic)["Oppfølging"]
     p = practs(clinic)["Anne Lie"]
     day = monday()
-    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9), patient=patient())
+    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 9), patient=details())
     exc = with_alternatives(SlotTaken(), clinic, t, p, at(day, 9))
     starts = [s.start for s in exc.alternatives]
     assert starts and at(day, 9) not in starts
@@ -217,11 +197,11 @@ def test_alternatives_are_nearest_free_times(clinic):
 def test_foreign_type_or_practitioner_is_refused(clinic, other_clinic):
     with pytest.raises(SlotNotAvailable):
         book_appointment(clinic=clinic, appointment_type=types(other_clinic)["Oppfølging"],
-                         start=at(monday(), 9), patient=patient())
+                         start=at(monday(), 9), patient=details())
     with pytest.raises(SlotNotAvailable):
         book_appointment(clinic=clinic, appointment_type=types(clinic)["Oppfølging"],
                          practitioner=practs(other_clinic)["Anne Lie"], start=at(monday(), 9),
-                         patient=patient())
+                         patient=details())
 
 
 def test_holiday_is_closed(clinic):
@@ -259,7 +239,7 @@ def test_spring_dst_night_books_real_thirty_minutes(clinic):
     starts = [s.start for s in availability.free_slots(clinic, t, p, day, now=at(date(2028, 3, 1), 9))]
     assert all(s.astimezone(OSLO).hour != 2 for s in starts)
     appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 1, 30),
-                            patient=patient(), now=at(date(2028, 3, 1), 9))
+                            patient=details(), now=at(date(2028, 3, 1), 9))
     assert appt.end - appt.start == timedelta(minutes=30)
     assert appt.end.astimezone(OSLO).time() == time(3, 0)
 
@@ -275,11 +255,11 @@ def test_autumn_dst_night_has_no_second_0230(clinic):
     second = datetime(2027, 10, 31, 2, 30, fold=1, tzinfo=OSLO)
     assert first.astimezone(UTC) != second.astimezone(UTC)
     appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=first,
-                            patient=patient(), now=now)
+                            patient=details(), now=now)
     assert appt.end - appt.start == timedelta(minutes=30)
     with pytest.raises((SlotTaken, SlotNotAvailable)):
         book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=second,
-                         patient=patient(1), now=now)
+                         patient=details(1), now=now)
 
 
 def test_first_free_only_shows_one_time_but_rechecks_and_alternatives_see_all(clinic):
@@ -290,7 +270,7 @@ def test_first_free_only_shows_one_time_but_rechecks_and_alternatives_see_all(cl
     day = monday()
     assert [s.start for s in availability.free_slots(clinic, t, p, day)] == [at(day, 8)]
     # A later time is still free, so a booking made just as the page showed 08:00 is not refused.
-    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 10), patient=patient())
+    appt = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(day, 10), patient=details())
     exc = with_alternatives(SlotTaken(), clinic, t, p, appt.start)
     assert len(exc.alternatives) == 5
     assert at(day, 10) not in [s.start for s in exc.alternatives]

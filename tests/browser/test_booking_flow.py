@@ -9,7 +9,7 @@ from datetime import datetime, time
 import pytest
 
 from tests.axe import assert_no_axe_violations
-from tests.conftest import make_clinic, valid_fnr
+from tests.factories import make_clinic, valid_fnr
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.clinics.models import AppointmentType, TemplateBlock, TemplatePeriod, WeekTemplate

@@ -12,8 +12,7 @@ import pytest
 
 from tests.axe import assert_no_axe_violations
 from tests.browser.test_booking_flow import choose_first_time, fill_details, open_page, settled
-from tests.conftest import at
-from tests.notifications.conftest import details, weekday_in
+from tests.factories import at, details, weekday_in
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import book_appointment
 

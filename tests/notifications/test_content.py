@@ -7,8 +7,8 @@ import re
 import pytest
 from django.core import mail
 
-from tests.conftest import at, valid_fnr
-from tests.notifications.conftest import details, sms_files, weekday_in
+from tests.factories import at, details, valid_fnr, weekday_in
+from tests.notifications.conftest import sms_files
 from timebok.appointments.models import Appointment
 from timebok.notifications.models import OutgoingMessage
 

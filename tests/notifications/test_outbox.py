@@ -147,8 +147,7 @@ def test_backoff_grows_and_is_capped():
 
 def test_a_failing_receiver_never_breaks_the_booking(clinic, outbox_dirs, monkeypatch,
                                                      django_capture_on_commit_callbacks):
-    from tests.conftest import at
-    from tests.notifications.conftest import details, weekday_in
+    from tests.factories import at, details, weekday_in
     from timebok.appointments.services.booking import book_appointment
 
     def boom(*a, **kw):

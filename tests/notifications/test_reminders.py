@@ -9,8 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.conftest import at
-from tests.notifications.conftest import sms_files, weekday_in
+from tests.factories import at, weekday_in
+from tests.notifications.conftest import sms_files
 from timebok.notifications import outbox
 from timebok.notifications.models import OutgoingMessage
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from tests.notifications.conftest import details
+from tests.factories import details
 from timebok.notifications import outbox, sms
 from timebok.notifications.models import OutgoingMessage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from tests.notifications.conftest import FNR, details
+from tests.factories import FNR, details
 
 pytestmark = pytest.mark.django_db
 

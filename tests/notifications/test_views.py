@@ -10,8 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.conftest import at
-from tests.notifications.conftest import weekday_in
+from tests.factories import at, weekday_in
 from timebok.appointments.models import Appointment
 from timebok.appointments.services import availability
 from timebok.notifications import links

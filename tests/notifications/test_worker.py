@@ -18,9 +18,9 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from tests.conftest import at
-from tests.notifications.conftest import details, sms_files, weekday_in
-from timebok.appointments.services.booking import book_appointment
+from tests import factories
+from tests.factories import at, weekday_in
+from tests.notifications.conftest import sms_files
 from timebok.notifications import tasks
 from timebok.notifications.models import OutgoingMessage
 
@@ -41,9 +41,7 @@ def run_worker() -> None:
 
 
 def book(clinic, hour: int = 10):
-    return book_appointment(clinic=clinic, appointment_type=clinic.appointment_types.get(name="Oppfølging"),
-                            practitioner=clinic.practitioners.get(name="Anne Lie"),
-                            start=at(weekday_in(7), hour), patient=details())
+    return factories.book(clinic, start=at(weekday_in(7), hour))
 
 
 def test_booking_enqueues_and_the_worker_sends_once(clinic, db_tasks):

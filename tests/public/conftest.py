@@ -1,33 +1,8 @@
+"""The booking form as a patient fills it in (for the page's view tests)."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-import pytest
-from django.core.cache import cache
-
-from tests.conftest import at, next_weekday, valid_fnr
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def monday() -> date:
-    return next_weekday(date.today() + timedelta(days=1), 0)
-
-
-def types(clinic):
-    return {t.name: t for t in clinic.appointment_types.all()}
-
-
-def practs(clinic):
-    return {p.name: p for p in clinic.practitioners.all()}
-
-
-FNR = valid_fnr(15, 5, 85)
+from tests.factories import FNR, at, monday, practs, types
 
 
 def form_data(clinic, hour: int = 9, minute: int = 0, *, type_name: str = "Oppfølging",

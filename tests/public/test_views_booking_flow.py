@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 from django.test import override_settings
 
-from tests.conftest import at, valid_fnr
-from tests.public.conftest import FNR, form_data, monday, practs, types
+from tests.factories import FNR, at, monday, practs, types, valid_fnr
+from tests.public.conftest import form_data
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.public import drafts

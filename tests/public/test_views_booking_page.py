@@ -7,8 +7,7 @@ import re
 import pytest
 from django.test import override_settings
 
-from tests.conftest import at
-from tests.public.conftest import FNR, monday, practs, types
+from tests.factories import FNR, at, monday, practs, types
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.clinics.models import TemplateBlock, TemplatePeriod, WeekTemplate
 

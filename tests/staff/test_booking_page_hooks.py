@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.staff.conftest import book
+from tests.factories import book
 from timebok.staff.models import DailyCount
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_visits_and_searches_are_counted(anon_client, clinic):
 def test_a_day_looked_up_through_the_api_is_a_search(anon_client, clinic):
     from datetime import date
 
-    from tests.conftest import next_weekday
+    from tests.factories import next_weekday
 
     t = clinic.appointment_types.get(name="Oppfølging")
     day = next_weekday(date.today(), 2)

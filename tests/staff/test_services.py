@@ -11,8 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from tests.conftest import valid_fnr
-from tests.staff.conftest import book
+from tests.factories import book, details, valid_fnr
 from timebok.appointments.models import Appointment
 from timebok.core.models import AuditEntry
 from timebok.staff import services, stats
@@ -115,7 +114,7 @@ def test_online_booking_is_counted_after_commit_staff_booking_is_not(clinic, dja
     with django_capture_on_commit_callbacks(execute=True):
         book(clinic)
     with django_capture_on_commit_callbacks(execute=True):
-        book(clinic, hour=13, source=Appointment.Source.STAFF, fnr=valid_fnr(1, 1, 71))
+        book(clinic, hour=13, source=Appointment.Source.STAFF, patient=details(fnr=valid_fnr(1, 1, 71)))
     assert DailyCount.objects.get(clinic=clinic).bookings == 1
 
 
@@ -189,7 +188,7 @@ def test_overview_logs_access_to_patient_data(staff_client, clinic, staff_user):
     practitioner = clinic.practitioners.get(name="Anne Lie")
     atype = clinic.appointment_types.get(name="Oppfølging")
     day = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())  # next Monday
-    from tests.conftest import at, valid_fnr
+    from tests.factories import at, valid_fnr
 
     appt = book_appointment(clinic=clinic, appointment_type=atype, practitioner=practitioner, start=at(day, 9),
                             patient=PatientDetails("Kari", "Nord", valid_fnr(), "k@example.com"))

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from tests.conftest import valid_fnr
-from tests.staff.conftest import book
+from tests.factories import book, details, valid_fnr
 from timebok.appointments.models import Appointment
 from timebok.core.models import AuditEntry
 
@@ -25,8 +24,8 @@ def state(appt, view="dag"):
 
 
 def test_day_view_lists_the_appointment(staff_client, clinic, appointment):
-    staff = book(clinic, hour=13, source=Appointment.Source.STAFF, comment="", fnr=valid_fnr(2, 2, 70),
-                 first_name="Ola", last_name="Klinikk", day=appointment.start.date())
+    staff = book(clinic, hour=13, source=Appointment.Source.STAFF, comment="", day=appointment.start.date(),
+                 patient=details(fnr=valid_fnr(2, 2, 70), first_name="Ola", last_name="Klinikk"))
     html = overview(staff_client, clinic, **state(appointment)).content.decode()
     # Times in the clinic's time zone (the appointment is 10:00 Oslo time, 09:00 UTC).
     assert '<time datetime="' in html and ">10:00</time>–" in html and ">10:30</time>" in html
@@ -42,11 +41,13 @@ def test_day_view_lists_the_appointment(staff_client, clinic, appointment):
 
 def test_week_view_shows_the_week_of_one_practitioner(staff_client, clinic, appointment):
     monday = appointment.start.date() - timedelta(days=appointment.start.date().weekday())
-    thursday = book(clinic, day=monday + timedelta(days=3), hour=9, fnr=valid_fnr(4, 4, 80), first_name="Tor")
+    thursday = book(clinic, day=monday + timedelta(days=3), hour=9,
+                    patient=details(fnr=valid_fnr(4, 4, 80), first_name="Tor"))
     other_p = clinic.practitioners.get(name="Bjørn Dahl")
-    other = book(clinic, day=monday + timedelta(days=2), hour=9, practitioner=other_p, fnr=valid_fnr(5, 5, 81),
-                 first_name="Annen")
-    next_week = book(clinic, day=monday + timedelta(days=8), hour=9, fnr=valid_fnr(6, 6, 82), first_name="Senere")
+    other = book(clinic, day=monday + timedelta(days=2), hour=9, practitioner=other_p,
+                 patient=details(fnr=valid_fnr(5, 5, 81), first_name="Annen"))
+    next_week = book(clinic, day=monday + timedelta(days=8), hour=9,
+                     patient=details(fnr=valid_fnr(6, 6, 82), first_name="Senere"))
     html = overview(staff_client, clinic, **state(appointment, "uke")).content.decode()
     assert f'id="time-{appointment.pk}"' in html and f'id="time-{thursday.pk}"' in html
     assert f'id="time-{other.pk}"' not in html and f'id="time-{next_week.pk}"' not in html
@@ -105,7 +106,8 @@ def test_reveal_shows_full_number_once_and_logs_it(staff_client, staff_user, cli
 
 
 def test_reveal_shows_only_that_patient(staff_client, clinic, appointment):
-    second = book(clinic, hour=14, fnr=valid_fnr(9, 9, 79), first_name="Per", day=appointment.start.date())
+    second = book(clinic, hour=14, day=appointment.start.date(),
+                  patient=details(fnr=valid_fnr(9, 9, 79), first_name="Per"))
     url = reverse("staff:reveal_fnr", kwargs={"clinic": clinic.slug, "pk": appointment.pk})
     html = staff_client.post(url, state(appointment)).content.decode()
     assert valid_fnr() in html and valid_fnr(9, 9, 79) not in html
