@@ -46,16 +46,21 @@ def test_books_a_free_time_and_creates_patient(clinic):
     assert AuditEntry.objects.filter(action="appointment.booked", object_id=str(appt.pk)).exists()
 
 
-def test_existing_patient_is_matched_and_updated(clinic):
+def test_existing_patient_is_matched_and_never_changed_by_a_booking(clinic):
     t = types(clinic)["Oppfølging"]
     p = practs(clinic)["Anne Lie"]
-    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
-                     patient=details())
-    book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 10),
-                     patient=details(email="ny@example.com", phone="+4799999999"))
+    first = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 9),
+                             patient=details())
+    second = book_appointment(clinic=clinic, appointment_type=t, practitioner=p, start=at(monday(), 10),
+                              patient=details(first_name="Karianne", email="ny@example.com", phone="+4799999999"))
     pat = Patient.objects.get()
-    assert pat.email == "ny@example.com" and pat.phone == "+4799999999"
+    assert (pat.first_name, pat.email, pat.phone) == ("Kari", "kari0@example.com", "+4741234567")
     assert pat.appointments.count() == 2
+    # Each appointment keeps what was given with it.
+    assert (first.first_name, first.email, first.phone) == ("Kari", "kari0@example.com", "+4741234567")
+    assert (second.first_name, second.email, second.phone) == ("Karianne", "ny@example.com", "+4799999999")
+    assert first.differing_details() == []
+    assert second.differing_details() == ["first_name", "email", "phone"]
 
 
 def test_same_fnr_in_another_clinic_is_another_patient(clinic, other_clinic):

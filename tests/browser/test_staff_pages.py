@@ -4,14 +4,19 @@ the booking-link generator; axe on both pages; no horizontal scrolling at 375 px
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.axe import assert_no_axe_violations
+from tests.factories import details, valid_fnr
 from timebok.appointments.models import Appointment
+from timebok.appointments.services import availability
+from timebok.appointments.services.booking import book_appointment
 from timebok.clinics.demo import load_demo
 from timebok.clinics.models import AppointmentType, WeekTemplate
+from timebok.core.display import local_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,3 +109,36 @@ def test_no_horizontal_scrolling_on_a_phone(live_server, phone_page, demo, path)
     login(phone_page, live_server.url)
     phone_page.goto(f"{live_server.url}/timebok/demo/{path}")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize("pg", ["page", "phone_page"])
+def test_details_that_differ_from_the_record_are_flagged_and_accepted(live_server, demo, pg, request):
+    """Two online bookings with one fødselsnummer and different details: the second is
+    flagged with both versions (axe-clean, at 1280 and 375 px), and accepting updates the record."""
+    page = request.getfixturevalue(pg)
+    atype = AppointmentType.objects.get(clinic=demo, name="Oppfølgingstime")
+    free = None
+    day = local_today(demo) + timedelta(days=3)
+    while free is None or len(free) < 2:
+        day += timedelta(days=1)
+        free = availability.free_slots(demo, atype, None, day)
+    fnr = valid_fnr(1, 2, 73)
+    book_appointment(clinic=demo, appointment_type=atype, start=free[0].start,
+                     practitioner=demo.practitioners.get(pk=free[0].practitioner_id), patient=details(fnr=fnr))
+    second = book_appointment(clinic=demo, appointment_type=atype, start=free[1].start,
+                              practitioner=demo.practitioners.get(pk=free[1].practitioner_id),
+                              patient=details(fnr=fnr, first_name="Karianne", email="annen@example.com"))
+    login(page, live_server.url)
+    page.get_by_label("Behandler").select_option(str(second.practitioner_id))
+    page.get_by_label("Dato").fill(day.isoformat())
+    page.get_by_role("button", name="Vis", exact=True).click()
+    box = page.locator(f"#time-{second.pk} .differs")
+    expect(box).to_contain_text("Oppgitte opplysninger avviker fra pasientkortet")
+    expect(box).to_contain_text("annen@example.com")
+    assert_no_axe_violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box.get_by_role("button", name=re.compile("Oppdater pasientkortet")).click()
+    expect(page.get_by_text("Pasientkortet er oppdatert")).to_be_visible()
+    expect(page.locator(f"#time-{second.pk} .differs")).to_have_count(0)
+    second.patient.refresh_from_db()
+    assert (second.patient.first_name, second.patient.email) == ("Karianne", "annen@example.com")

@@ -56,7 +56,8 @@ class AppointmentAdmin(ClinicScopedAdmin):
     list_filter = ["clinic", "status", "source", "practitioner"]
     date_hierarchy = "start"
     readonly_fields = [
-        "clinic", "practitioner", "appointment_type", "patient", "start", "end", "source",
+        "clinic", "practitioner", "appointment_type", "patient", "first_name", "last_name", "email", "phone",
+        "start", "end", "source",
         "price", "reference", "created_at", "cancelled_at", "status",
     ]
     fields = [*readonly_fields, "comment"]

@@ -47,8 +47,7 @@ class BookingClosed(DomainError):
 class LimitReached(DomainError):
     code = "limit"
     default_message = _(
-        "Du har allerede så mange framtidige timer som klinikken tillater bestilt på nett. "
-        "Ta kontakt med klinikken for å bestille flere."
+        "Vi kan ikke ta imot flere bestillinger på nett fra deg nå. Ta kontakt med klinikken for å bestille time."
     )
     http_status = 409
 
@@ -62,4 +61,10 @@ class CancellationTooLate(DomainError):
 class AlreadyCancelled(DomainError):
     code = "already_cancelled"
     default_message = _("Timen er allerede avbestilt.")
+    http_status = 409
+
+
+class NothingToAccept(DomainError):
+    code = "nothing_to_accept"
+    default_message = _("Pasientkortet har allerede de samme opplysningene.")
     http_status = 409

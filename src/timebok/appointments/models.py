@@ -12,6 +12,8 @@ from timebok.core import crypto
 from timebok.validation.fnr import mask_fnr
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+#: The contact details an appointment keeps of its own (and a patient record has too).
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
 def new_reference() -> str:
@@ -85,6 +87,14 @@ class Appointment(models.Model):
         Patient, verbose_name=_("pasient"), on_delete=models.PROTECT, related_name="appointments",
         null=True, blank=True,
     )
+    # The contact details given with this booking. Messages about the appointment go here,
+    # never to whatever an online booking with the same fødselsnummer typed later: nobody
+    # logs in, so knowing a number proves nothing. Staff may accept them into the patient
+    # record (appointments.services.patients.accept_appointment_details).
+    first_name = models.CharField(_("fornavn (oppgitt)"), max_length=100, blank=True)
+    last_name = models.CharField(_("etternavn (oppgitt)"), max_length=100, blank=True)
+    email = models.EmailField(_("e-post (oppgitt)"), max_length=254, blank=True)
+    phone = models.CharField(_("telefon (oppgitt)"), max_length=20, blank=True, help_text=_("E.164"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("slutt"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
@@ -117,3 +127,15 @@ class Appointment(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    @property
+    def full_name(self) -> str:
+        """The name given with this booking."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def differing_details(self) -> list[str]:
+        """The contact fields (``first_name``, ``last_name``, ``email``, ``phone``) where the
+        details given with this booking differ from the patient record."""
+        if self.patient is None:
+            return []
+        return [f for f in CONTACT_FIELDS if getattr(self, f) != getattr(self.patient, f)]

@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     APPOINTMENT_CANCELLED = "appointment.cancelled", _("time avbestilt")
     CLINIC_TRACKING_UPDATED = "clinic.tracking_updated", _("sporingslenker endret")
     CLINIC_RULES_UPDATED = "clinic.rules_updated", _("regler for bestilling på nett endret")
+    PATIENT_DETAILS_ACCEPTED = "patient.details_accepted", _("oppgitte opplysninger lagt inn i pasientkortet")
     PATIENT_FNR_REVEALED = "patient.fnr_revealed", _("fødselsnummer vist")
     PATIENT_LIST_VIEWED = "patient.list_viewed", _("pasienter vist i oversikt")
     PATIENT_VIEWED = "patient.viewed", _("pasient vist")

@@ -33,8 +33,10 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 def _patient_messages(
     appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool = False,
 ) -> list[OutgoingMessage]:
-    patient = appointment.patient
-    if patient is None:
+    # Only the contact given with this appointment (or entered by staff for it): never the
+    # patient record's, which a later booking with the same number must not redirect.
+    email, phone = appointment.email, appointment.phone
+    if not (email or phone):
         return []
     link = content.LINK_PLACEHOLDER if token else None
     ctx = content.context(appointment, link=link)
@@ -42,17 +44,17 @@ def _patient_messages(
     ctx["deadline_passed"] = send_after >= cancellation_deadline(appointment)
     secret = crypto.encrypt(token) if token else ""
     rows = []
-    if patient.email:
+    if email:
         rows.append(OutgoingMessage(
-            appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=patient.email,
+            appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=email,
             subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
             body=content.render_text(f"notifications/email/{kind}.txt", ctx),
             ics=content.build_ics(appointment, cancelled=cancelled, link=link),
             link_token_encrypted=secret, send_after=send_after,
         ))
-    if patient.phone and is_mobile(patient.phone):
+    if phone and is_mobile(phone):
         rows.append(OutgoingMessage(
-            appointment=appointment, kind=kind, channel=Channel.SMS, recipient=patient.phone,
+            appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
             body=content.render_text(f"notifications/sms/{kind}.txt", ctx).strip(),
             link_token_encrypted=secret, send_after=send_after,
         ))

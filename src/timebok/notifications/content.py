@@ -36,12 +36,11 @@ def context(appointment: Appointment, *, link: str | None = None) -> dict[str, A
     tz = clinic.tz
     atype = appointment.appointment_type
     practitioner = appointment.practitioner
-    patient = appointment.patient
     return {
         "clinic_name": clinic.name,
         "clinic_phone": display.phone_text(clinic.phone),
         "clinic_email": clinic.email,
-        "first_name": patient.first_name if patient else "",
+        "first_name": appointment.first_name,
         "when": display.when_text(appointment.start, tz),
         "end_time": display.time_text(appointment.end, tz),
         "type_name": None if atype.sensitive else atype.name,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:clinic>/oversikt/", overview.overview, name="overview"),
     path("<slug:clinic>/timer/<int:pk>/fodselsnummer/", overview.reveal_fnr, name="reveal_fnr"),
     path("<slug:clinic>/timer/<int:pk>/avbestill/", overview.cancel, name="cancel"),
+    path("<slug:clinic>/timer/<int:pk>/pasientkort/", overview.accept_details, name="accept_details"),
     path("<slug:clinic>/innstillinger/", settings.settings_page, name="settings"),
     path("<slug:clinic>/innstillinger/sporing/", settings.save_tracking, name="save_tracking"),
     path("<slug:clinic>/innstillinger/regler/", settings.save_rules, name="save_rules"),

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from timebok import scheduling
 from timebok.appointments import signals
@@ -31,7 +32,7 @@ from timebok.appointments.errors import (
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services import availability
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
-from timebok.core import audit, crypto
+from timebok.core import audit, crypto, display
 
 OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -51,31 +52,44 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _upsert_patient(clinic: Clinic, details: PatientDetails) -> Patient:
-    """Match the clinic's patient by fødselsnummer and update contact details, or create one."""
+def _find_or_create_patient(clinic: Clinic, details: PatientDetails) -> Patient:
+    """The clinic's patient with this fødselsnummer, or a new one made from ``details``.
+
+    An existing record is never changed here: a booking proves only that someone knows the
+    number. The details given with the booking are kept on the appointment; staff may
+    accept them into the record (``patients.accept_appointment_details``)."""
     fnr_hash = crypto.keyed_hash(details.fnr)
+    # Locked (not changed): concurrent bookings of one patient then count the per-patient
+    # limit one after the other.
     patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=fnr_hash).first()
-    if patient is None:
-        patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
-                          email=details.email, phone=details.phone)
-        patient.set_fnr(details.fnr)
-        try:
-            with transaction.atomic():
-                patient.save()
-        except IntegrityError:
-            # Created by a concurrent booking of the same person: use theirs.
-            patient = Patient.objects.select_for_update().get(clinic=clinic, fnr_hash=fnr_hash)
-        else:
-            return patient
-    changed = []
-    for field in ("first_name", "last_name", "email", "phone"):
-        value = getattr(details, field)
-        if value and getattr(patient, field) != value:
-            setattr(patient, field, value)
-            changed.append(field)
-    if changed:
-        patient.save(update_fields=[*changed, "updated_at"])
+    if patient is not None:
+        return patient
+    patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
+                      email=details.email, phone=details.phone)
+    patient.set_fnr(details.fnr)
+    try:
+        with transaction.atomic():
+            patient.save()
+    except IntegrityError:
+        # Created by a concurrent booking of the same number: use that record, unchanged.
+        return Patient.objects.select_for_update().get(clinic=clinic, fnr_hash=fnr_hash)
     return patient
+
+
+def _contact(details: PatientDetails | None) -> dict[str, str]:
+    if details is None:
+        return {}
+    return {"first_name": details.first_name, "last_name": details.last_name,
+            "email": details.email, "phone": details.phone}
+
+
+def _limit_error(clinic: Clinic) -> LimitReached:
+    """The refusal says what the patient can do, and nothing about what is booked already."""
+    phone = display.phone_text(clinic.phone)
+    if phone:
+        return LimitReached(_("Vi kan ikke ta imot flere bestillinger på nett fra deg nå. "
+                              "Ring klinikken på %(phone)s for å bestille time.") % {"phone": phone})
+    return LimitReached()
 
 
 def _candidates(
@@ -167,7 +181,7 @@ def book_appointment(
                 ).exists()
                 raise SlotTaken() if taken else SlotNotAvailable()
 
-            patient_obj = _upsert_patient(clinic, patient) if patient is not None else None
+            patient_obj = _find_or_create_patient(clinic, patient) if patient is not None else None
             if online and patient_obj is not None:
                 limit = appointment_type.effective_max_future_bookings()
                 if limit is not None:
@@ -176,7 +190,7 @@ def book_appointment(
                         source=Appointment.Source.ONLINE, start__gt=now,
                     ).count()
                     if future >= limit:
-                        raise LimitReached()
+                        raise _limit_error(clinic)
 
             token = secrets.token_urlsafe(32) if patient_obj is not None else None
             appointment = None
@@ -186,6 +200,7 @@ def book_appointment(
                     practitioner_id=pid,
                     appointment_type=appointment_type,
                     patient=patient_obj,
+                    **_contact(patient),
                     start=start,
                     end=start + appointment_type.duration,
                     source=source,

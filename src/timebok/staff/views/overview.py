@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import cancel_appointment
+from timebok.appointments.services.patients import accept_appointment_details
 from timebok.clinics.models import Clinic, Practitioner
 from timebok.core import display
 from timebok.staff import services
@@ -92,6 +93,7 @@ def _days(clinic: Clinic, state: State, revealed: dict[int, str]) -> list[DayBlo
         appt.local_start = local_start
         appt.local_end = appt.end.astimezone(tz)
         patient = appt.patient
+        appt.differing = appt.differing_details()
         appt.fnr_display = ""
         appt.fnr_revealed = False
         if patient is not None:
@@ -154,6 +156,24 @@ def reveal_fnr(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
         raise Http404("no patient")
     number = services.reveal_fnr(appointment, actor=request.user)
     return _render(request, clinic, request.POST, revealed={appointment.patient.pk: number})
+
+
+@clinic_view
+def accept_details(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
+    """POST: put the name, e-mail and phone given with an appointment into the patient record."""
+    appointment = _appointment(clinic, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _form, state = _state(clinic, request.POST)
+    try:
+        accept_appointment_details(appointment, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Pasientkortet er oppdatert med opplysningene fra timen %(ref)s.")
+                         % {"ref": appointment.reference})
+    back = reverse("staff:overview", kwargs={"clinic": clinic.slug}) + "?" + state.query()
+    return redirect(f"{back}#time-{appointment.pk}")
 
 
 @clinic_view
