@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timebok.core.middleware.SecurityHeadersMiddleware",
+    "timebok.core.middleware.ForwardedForWarningMiddleware",
 ]
 
 ROOT_URLCONF = "timebok.urls"
@@ -240,9 +241,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Timebok <timebok@localhost>"
 # Booking rate limit per client IP: this many booking attempts per window.
 BOOKING_RATE_LIMIT = env_int("TIMEBOK_BOOKING_RATE_LIMIT", 20, minimum=1)
 BOOKING_RATE_WINDOW_SECONDS = env_int("TIMEBOK_BOOKING_RATE_WINDOW", 600, minimum=1)
-# Login attempts per client IP, and per username, per window.
+# Login attempts per window: per (username, client address), and per client address for all
+# usernames together. Never per username alone (README, "Logging in").
 LOGIN_RATE_LIMIT = env_int("TIMEBOK_LOGIN_RATE_LIMIT", 10, minimum=1)
+LOGIN_IP_RATE_LIMIT = env_int("TIMEBOK_LOGIN_IP_RATE_LIMIT", 50, minimum=1)
 LOGIN_RATE_WINDOW_SECONDS = env_int("TIMEBOK_LOGIN_RATE_WINDOW", 900, minimum=1)
+# This many attempts on one username in a window (from any addresses) are logged as a warning
+# and written to the user's clinics' audit log; nobody is locked out by it.
+LOGIN_USERNAME_ALERT = env_int("TIMEBOK_LOGIN_USERNAME_ALERT", 100, minimum=1)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
 TRUSTED_PROXY_COUNT = env_int("TIMEBOK_TRUSTED_PROXIES", 0, minimum=0)
 

@@ -7,8 +7,11 @@ and can allow framing by setting ``response.csp_frame_ancestors``.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 BASE_POLICY: dict[str, list[str]] = {
@@ -47,3 +50,30 @@ class SecurityHeadersMiddleware:
             )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class ForwardedForWarningMiddleware:
+    """Logs one warning per process when a request carries X-Forwarded-For while no proxy is
+    trusted (TIMEBOK_TRUSTED_PROXIES=0): behind a reverse proxy every client then has the
+    proxy's address, and the rate limits are shared by all of them."""
+
+    _warned = False
+    _lock = threading.Lock()
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not ForwardedForWarningMiddleware._warned and "HTTP_X_FORWARDED_FOR" in request.META \
+                and not settings.TRUSTED_PROXY_COUNT:
+            with ForwardedForWarningMiddleware._lock:
+                if not ForwardedForWarningMiddleware._warned:
+                    ForwardedForWarningMiddleware._warned = True
+                    logging.getLogger("timebok.proxy").warning(
+                        "A request carries X-Forwarded-For, but TIMEBOK_TRUSTED_PROXIES is 0: the header is "
+                        "ignored, and every client behind the proxy shares the proxy's address (%s) and so its "
+                        "rate limits. Behind a reverse proxy set TIMEBOK_TRUSTED_PROXIES to the number of proxies "
+                        "(see README, Deployment). This warning is logged once per process.",
+                        request.META.get("REMOTE_ADDR", "unknown"),
+                    )
+        return self.get_response(request)
