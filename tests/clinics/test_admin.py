@@ -116,4 +116,4 @@ def test_tracking_links_edited_in_the_admin_are_stored_in_ascii_form(clinic):
     clinic.tracking_booked_url = "https://track.example:99999/b"
     with pytest.raises(ValidationError) as err:
         clinic.full_clean()
-    assert "tracking_booked_url" in err.value.error_dict
+    assert err.value.message_dict["tracking_booked_url"] == ["Porten i sporingslenken må være et tall fra 1 til 65535."]

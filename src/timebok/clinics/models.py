@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zoneinfo
 from datetime import timedelta
 
@@ -43,7 +44,12 @@ def _tracking_error(code: str) -> ValidationError:
 
 
 def validate_tracking_url(value: str) -> None:
-    """Only https, or http to localhost (for testing a tracker locally), with a port of 1–65535."""
+    """Only https, or http to localhost (for testing a tracker locally), with a port of 1–65535
+    and a valid host: anything :func:`normalize_tracking_url` can store."""
+    normalize_tracking_url(value)
+
+
+def _check_scheme_and_port(value: str) -> None:
     from urllib.parse import urlsplit
 
     if not value:
@@ -85,7 +91,7 @@ def normalize_tracking_url(value: str) -> str:
         raise _tracking_error("space")
     if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} for c in value):
         raise _tracking_error("control")
-    validate_tracking_url(value)
+    _check_scheme_and_port(value)
     parts = urlsplit(value)
     if parts.username is not None or parts.password is not None:
         raise _tracking_error("userinfo")
@@ -178,15 +184,10 @@ class Clinic(models.Model):
 
     def clean(self) -> None:
         # Tracking links are stored in ASCII form (an international host as punycode), also
-        # when edited in the admin.
-        errors = {}
+        # when edited in the admin. A link that cannot be is reported by the field's validator.
         for name in ("tracking_search_url", "tracking_booked_url"):
-            try:
+            with contextlib.suppress(ValidationError):
                 setattr(self, name, normalize_tracking_url(getattr(self, name)))
-            except ValidationError as exc:
-                errors[name] = exc
-        if errors:
-            raise ValidationError(errors)
 
 
 class Practitioner(models.Model):
