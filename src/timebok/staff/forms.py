@@ -136,9 +136,22 @@ class OverviewForm(forms.Form):
     )
     visning = forms.ChoiceField(label=_("Visning"), choices=VIEWS, widget=forms.RadioSelect)
 
+    # Dates outside these years are refused with a message, so that moving a day or a week
+    # from the chosen date can never leave the calendar (year 1 or 9999: OverflowError).
+    FIRST_YEAR, LAST_YEAR = 1900, 2200
+
     def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = Practitioner.objects.filter(clinic=clinic)
         self.fields["behandler"].queryset = qs
         self.default_practitioner = qs.first()
         self.today = today
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="out_of_range",
+            )
+        return day
