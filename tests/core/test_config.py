@@ -54,7 +54,7 @@ def _env(env: dict[str, str], tmp_path: Path, settings: str = "timebok.settings"
     clean = {k: v for k, v in os.environ.items()
              if k not in {"SECRET_KEY", "FNR_ENCRYPTION_KEYS", "FNR_HASH_KEY", "DEBUG", "TIMEBOK_DEMO",
                           "DATABASE_URL", "TEST_DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECURE_SSL_REDIRECT",
-                          "TIMEBOK_ALLOW_TEST_IDENTITIES", "TIMEBOK_VAR_DIR"}}
+                          "TIMEBOK_ALLOW_TEST_IDENTITIES", "TIMEBOK_VAR_DIR", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update({"TIMEBOK_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": settings,
                   "PYTHONPATH": str(ROOT / "src")})
     clean.update(env)
