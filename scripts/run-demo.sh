@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Demo server: migrate, load the demo clinic (idempotent), start the background worker
-# and the web server. Ctrl-C stops both.
+# Demo server: migrate, load the demo clinic (idempotent), start the background worker and
+# the web server (gunicorn with WhiteNoise, as in production). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export TIMEBOK_DEMO=1
 PORT="${PORT:-8000}"
+VAR="${TIMEBOK_VAR_DIR:-var}"
 export TIMEBOK_BASE_URL="${TIMEBOK_BASE_URL:-http://127.0.0.1:${PORT}}"
-mkdir -p var
+mkdir -p "$VAR"
 $PY manage.py migrate --noinput >/dev/null
 $PY manage.py load_demo
 $PY manage.py send_outbox >/dev/null  # due messages, and the periodic sweep
-$PY manage.py db_worker --interval 2 >var/worker.log 2>&1 &
+
+WORKER="" WEB=""
+stop() {
+  trap - INT TERM EXIT
+  # TERM lets gunicorn finish the requests it is serving and the worker its current task.
+  kill -TERM $WEB $WORKER 2>/dev/null || true
+  wait $WEB $WORKER 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY manage.py db_worker --interval 2 >"$VAR/worker.log" 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+PORT="$PORT" TIMEBOK_WEB_LOG_LEVEL="${TIMEBOK_WEB_LOG_LEVEL:-warning}" \
+  $PY -m gunicorn -c python:timebok.gunicorn_conf timebok.wsgi &
+WEB=$!
 cat <<TXT
 
   Timebok kjører (demo):
@@ -23,4 +36,5 @@ cat <<TXT
     Utgående e-post:  var/outbox/   (bakgrunnsjobber logges i var/worker.log)
 
 TXT
-exec $PY manage.py runserver "127.0.0.1:${PORT}" --noreload
+# Whichever stops first (Ctrl-C, or a crash), the other is stopped too.
+wait -n $WEB $WORKER || true

@@ -21,13 +21,6 @@ def env_str(name: str, default: str | None = None) -> str | None:
     return value.strip()
 
 
-def env_required(name: str, why: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ImproperlyConfigured(f"The environment variable {name} is required: {why}")
-    return value
-
-
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None:

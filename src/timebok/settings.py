@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from timebok import devsecrets
@@ -40,12 +41,27 @@ def _secret(name: str, why: str) -> str:
 
 SECRET_KEY = _secret("SECRET_KEY", "it signs sessions and tokens")
 # Comma-separated Fernet keys (32 url-safe base64-encoded bytes each). The first encrypts;
-# all decrypt, so keys can be rotated.
+# all decrypt, so keys can be rotated. Checked here, so every entry point (gunicorn,
+# manage.py, the worker, the tests) refuses to start with a malformed key.
 FNR_ENCRYPTION_KEYS = [
     k.strip() for k in _secret("FNR_ENCRYPTION_KEYS", "it encrypts fødselsnummer at rest").split(",")
     if k.strip()
 ]
+for _key in FNR_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key.encode())
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "FNR_ENCRYPTION_KEYS must be Fernet keys: 32 url-safe base64-encoded bytes each. "
+            "See README.md, Configuration."
+        ) from None
+if not FNR_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FNR_ENCRYPTION_KEYS must hold at least one Fernet key")
 FNR_HASH_KEY = _secret("FNR_HASH_KEY", "it keys the hash used to find a patient by fødselsnummer")
+if len(FNR_HASH_KEY) < 32:
+    # The hash input (a fødselsnummer) has few possible values, so the key is all that keeps
+    # the hash from being reversed by trying them: it must be long and random.
+    raise ImproperlyConfigured("FNR_HASH_KEY must be at least 32 characters of random text")
 
 # Synthetic identity numbers (NAV +40, Tenor +80 on the month) are accepted only here.
 ALLOW_TEST_IDENTITIES = env_bool("TIMEBOK_ALLOW_TEST_IDENTITIES", DEMO)
@@ -83,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "timebok.core.middleware.SecurityHeadersMiddleware",
+    "timebok.core.middleware.ForwardedForWarningMiddleware",
 ]
 
 ROOT_URLCONF = "timebok.urls"
@@ -108,7 +125,9 @@ SQLITE_PATH = VAR_DIR / "timebok.sqlite3"
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
-        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+        # Persistent connections, checked before a request reuses them: a database restart
+        # costs no 500 (a connection the server closed is replaced, not used).
+        DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
 else:
@@ -198,8 +217,13 @@ X_FRAME_OPTIONS = "DENY"
 if not (DEBUG or DEMO):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The TLS-terminating proxy must set (overwrite) X-Forwarded-Proto; see README, Deployment.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS: browsers use only https for this host for a year. 0 turns it off.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # E-mail: .eml files under var/outbox/ by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -217,9 +241,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Timebok <timebok@localhost>"
 # Booking rate limit per client IP: this many booking attempts per window.
 BOOKING_RATE_LIMIT = env_int("TIMEBOK_BOOKING_RATE_LIMIT", 20, minimum=1)
 BOOKING_RATE_WINDOW_SECONDS = env_int("TIMEBOK_BOOKING_RATE_WINDOW", 600, minimum=1)
-# Login attempts per client IP, and per username, per window.
+# Login attempts per window: per (username, client address), and per client address for all
+# usernames together. Never per username alone (README, "Logging in").
 LOGIN_RATE_LIMIT = env_int("TIMEBOK_LOGIN_RATE_LIMIT", 10, minimum=1)
+LOGIN_IP_RATE_LIMIT = env_int("TIMEBOK_LOGIN_IP_RATE_LIMIT", 50, minimum=1)
 LOGIN_RATE_WINDOW_SECONDS = env_int("TIMEBOK_LOGIN_RATE_WINDOW", 900, minimum=1)
+# This many attempts on one username in a window (from any addresses) are logged as a warning
+# and written to the user's clinics' audit log; nobody is locked out by it.
+LOGIN_USERNAME_ALERT = env_int("TIMEBOK_LOGIN_USERNAME_ALERT", 100, minimum=1)
 # Number of reverse proxies in front of the app whose X-Forwarded-For we trust.
 TRUSTED_PROXY_COUNT = env_int("TIMEBOK_TRUSTED_PROXIES", 0, minimum=0)
 

@@ -10,7 +10,9 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault(
     "FNR_ENCRYPTION_KEYS", "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktdGVzdC0=",
 )
-os.environ.setdefault("FNR_HASH_KEY", "test-hash-key")
+os.environ.setdefault("FNR_HASH_KEY", "test-hash-key-test-hash-key-test-hash-key")
+# Tests speak plain http to the test client and live servers; production redirects to https.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("TIMEBOK_ALLOW_TEST_IDENTITIES", "1")
 os.environ.setdefault("TIMEBOK_VAR_DIR", tempfile.mkdtemp(prefix="timebok-test-"))
 if os.environ.get("TEST_DATABASE_URL"):

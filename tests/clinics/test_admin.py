@@ -104,3 +104,16 @@ def test_type_duration_longer_than_every_block_on_type_edit(staff_client, clinic
     assert "Varigheten er lengre enn alle blokkene" in resp.content.decode()
     t.refresh_from_db()
     assert t.duration_minutes == 30
+
+
+def test_tracking_links_edited_in_the_admin_are_stored_in_ascii_form(clinic):
+    """The admin's form calls full_clean(), so the model normalises like the settings page."""
+    from django.core.exceptions import ValidationError
+
+    clinic.tracking_search_url = "https://bücher.example/t.gif"
+    clinic.full_clean()
+    assert clinic.tracking_search_url == "https://xn--bcher-kva.example/t.gif"
+    clinic.tracking_booked_url = "https://track.example:99999/b"
+    with pytest.raises(ValidationError) as err:
+        clinic.full_clean()
+    assert err.value.message_dict["tracking_booked_url"] == ["Porten i sporingslenken må være et tall fra 1 til 65535."]

@@ -39,10 +39,31 @@ def _rows() -> list[str]:
         return [r[0] for r in cur.fetchall()]
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
-def test_client_ip_trusts_only_configured_proxies():
+@pytest.mark.parametrize(("proxies", "remote", "forwarded", "expected"), [
+    (0, "10.0.0.1", "6.6.6.6, 1.2.3.4", "10.0.0.1"),  # no proxy trusted: the header is ignored
+    (1, "10.0.0.1", "6.6.6.6, 1.2.3.4", "1.2.3.4"),  # the client's own entry (6.6.6.6) is ignored
+    (1, "10.0.0.1", "1.2.3.4", "1.2.3.4"),
+    (2, "10.0.0.1", "6.6.6.6, 1.2.3.4, 10.0.0.2", "1.2.3.4"),
+    (2, "10.0.0.1", "1.2.3.4", "10.0.0.1"),  # too few entries: did not come through both proxies
+    (1, "10.0.0.1", "", "10.0.0.1"),
+    (1, "10.0.0.1", "rubbish, 1.2.3.4", "1.2.3.4"),  # entries that are no address are skipped
+    (1, "10.0.0.1", "rubbish", "10.0.0.1"),
+    (1, "10.0.0.1", "1.2.3.4:5678", "1.2.3.4"),
+    (1, "10.0.0.1", "[2001:db8::1]:443", "2001:db8::1"),
+    (1, "10.0.0.1", "::ffff:1.2.3.4", "1.2.3.4"),
+    (0, "::ffff:10.0.0.9", "", "10.0.0.9"),
+    (0, "", "", "unknown"),
+])
+def test_client_ip_trusts_only_configured_proxies(proxies, remote, forwarded, expected):
     rf = RequestFactory()
-    req = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 1.2.3.4")
-    assert ratelimit.client_ip(req) == "1.2.3.4"
-    with override_settings(TRUSTED_PROXY_COUNT=0):
-        assert ratelimit.client_ip(req) == "10.0.0.1"
+    meta = {"REMOTE_ADDR": remote}
+    if forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+        assert ratelimit.client_ip(rf.get("/", **meta)) == expected
+
+
+def test_ipv6_is_limited_per_64_network():
+    assert ratelimit.address_key("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert ratelimit.address_key("192.0.2.1") == "192.0.2.1"
+    assert ratelimit.address_key("unknown") == "unknown"

@@ -40,6 +40,33 @@ def test_update_tracking_links_rechecks_and_saves_nothing(clinic, staff_user):
     assert clinic.tracking_search_url == "" and not AuditEntry.objects.exists()
 
 
+@pytest.mark.parametrize(("given", "stored"), [
+    ("https://exаmple.com/t.gif", "https://xn--exmple-4nf.com/t.gif"),  # Cyrillic а
+    ("https://bücher.example/p?q=ø#å", "https://xn--bcher-kva.example/p?q=%C3%B8#%C3%A5"),
+    ("HTTPS://BÜCHER.Example:8443/p", "https://xn--bcher-kva.example:8443/p"),
+    ("https://t.example/a%20b?x=1&y=2", "https://t.example/a%20b?x=1&y=2"),
+    ("https://t.example:65535/", "https://t.example:65535/"),
+])
+def test_tracking_links_are_stored_in_ascii_form(clinic, staff_user, given, stored):
+    services.update_tracking_links(clinic, actor=staff_user, search_url=given)
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == stored and stored.isascii()
+
+
+@pytest.mark.parametrize(("given", "code"), [
+    ("https://t.example:99999/", "tracking_port"), ("https://t.example:0/", "tracking_port"),
+    ("https://t.example:http/", "tracking_port"), ("https://a_b.example/", "tracking_host"),
+    ("https://user:pw@t.example/", "tracking_userinfo"), ("https://t.example/\u200b", "tracking_control"),
+    ("https://[::1/", "tracking_invalid"), ("https://t.example/a b", "tracking_space"),
+])
+def test_tracking_links_with_bad_host_or_port_are_refused(clinic, staff_user, given, code):
+    with pytest.raises(ValidationError) as err:
+        services.update_tracking_links(clinic, actor=staff_user, booked_url=given)
+    assert [e.code for e in err.value.error_dict["tracking_booked_url"]] == [code]
+    clinic.refresh_from_db()
+    assert clinic.tracking_booked_url == "" and not AuditEntry.objects.exists()
+
+
 def test_unchanged_settings_write_no_audit_entry(clinic, staff_user):
     services.update_booking_rules(clinic, actor=staff_user, horizon_days=clinic.horizon_days)
     assert not AuditEntry.objects.exists()

@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
     ("https://www.googletagmanager.com/x?id=1&y=2", "https://www.googletagmanager.com"),
     ("https://Track.Example:8443/p", "https://track.example:8443"),
     ("http://localhost:9000/p", "http://localhost:9000"),
-    ("", None), ("nonsense", None), ("https://x.example:99999/", None),
+    ("", None), ("nonsense", None), ("https://x.example:99999/", None), ("https://x.example:0/", None),
+    # links stored before they were normalised: read tolerantly, never a broken header
+    ("https://exаmple.com/t.gif", "https://xn--exmple-4nf.com"),
+    ("https://BÜCHER.example/t.gif", "https://xn--bcher-kva.example"),
+    ("https://a_b.example/t.gif", None), ("https://a.example;script-src%20*/t", None),
+    ("https://[::1]:9000/t", "https://[::1]:9000"),
 ])
 def test_tracking_origin(url, origin):
     assert tracking_origin(url) == origin
@@ -59,3 +64,22 @@ def test_include_renders_banner_and_data_without_inline_script(clinic):
     assert "a.example, b.example" in html
     assert 'src="/static/timebok/staff/tracking.js"' in html
     assert "<script>" not in html and "style=" not in html
+
+
+@pytest.mark.parametrize(("stored", "origin"), [
+    ("https://exаmple.com/t.gif", "https://xn--exmple-4nf.com"),
+    ("https://bücher.example/t.gif", "https://xn--bcher-kva.example"),
+    ("https://a.example;script-src 'unsafe-inline'/t", None),
+    ("https://a.example,https://evil.example/t", None),
+])
+def test_booking_page_csp_survives_any_stored_link(anon_client, clinic, stored, origin):
+    """A value stored before the form normalised links (or written by a script) can never
+    switch the booking page's CSP off: the header stays plain ASCII."""
+    type(clinic).objects.filter(pk=clinic.pk).update(tracking_search_url=stored)
+    response = anon_client.get(f"/b/{clinic.slug}/")
+    assert response.status_code == 200
+    header = response["Content-Security-Policy"]
+    assert header.isascii() and header.isprintable() and "," not in header
+    assert "script-src 'self';" in header and "unsafe" not in header
+    assert (f"img-src 'self' data: {origin};" in header) if origin else ("img-src 'self' data:;" in header)
+    assert b"=?utf-8?" not in response.serialize_headers()

@@ -82,6 +82,32 @@ def test_bad_parameters_give_messages_not_errors(staff_client, clinic, params):
     assert 'class="field-error"' in response.content.decode()
 
 
+@pytest.mark.parametrize(("dato", "visning"), [
+    ("9999-12-31", "dag"), ("0001-01-01", "dag"), ("9999-12-30", "uke"), ("0001-01-01", "uke"),
+    ("1899-12-31", "dag"), ("2201-01-01", "uke"), ("31.12.9999", "dag"),
+])
+def test_dates_outside_1900_to_2200_give_a_message(staff_client, clinic, dato, visning):
+    response = overview(staff_client, clinic, behandler=clinic.practitioners.first().pk, dato=dato, visning=visning)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Velg en dato mellom år 1900 og 2200." in html
+    assert "(i dag)" in html  # and the page shows today instead
+
+
+@pytest.mark.parametrize(("dato", "visning"), [("1900-01-01", "dag"), ("1900-01-01", "uke"),
+                                               ("2200-12-31", "dag"), ("2200-12-31", "uke")])
+def test_the_edges_of_the_range_work(staff_client, clinic, dato, visning):
+    response = overview(staff_client, clinic, behandler=clinic.practitioners.first().pk, dato=dato, visning=visning)
+    assert response.status_code == 200
+    assert 'class="field-error"' not in response.content.decode()
+
+
+def test_cancel_page_with_a_hostile_date_is_no_error(staff_client, clinic, appointment):
+    url = reverse("staff:cancel", kwargs={"clinic": clinic.slug, "pk": appointment.pk})
+    assert staff_client.get(url, {"dato": "9999-12-31", "visning": "uke"}).status_code == 200
+    assert staff_client.post(url, {"dato": "0001-01-01", "visning": "uke"}).status_code == 302
+
+
 def test_other_clinics_practitioner_is_not_a_choice(staff_client, clinic, other_clinic, other_appointment):
     html = overview(staff_client, clinic, **state(other_appointment)).content.decode()
     assert f'id="time-{other_appointment.pk}"' not in html

@@ -81,6 +81,26 @@ def test_rejects_bad_tracking_link_with_message_next_to_field_and_saves_nothing(
     assert not AuditEntry.objects.filter(action="clinic.tracking_updated").exists()
 
 
+def test_international_host_is_stored_as_punycode(staff_client, clinic):
+    response = staff_client.post(url(clinic, "save_tracking"), {
+        "tracking_search_url": "https://exаmple.com/t.gif", "tracking_booked_url": "https://bücher.example/b"})
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == "https://xn--exmple-4nf.com/t.gif"
+    assert clinic.tracking_booked_url == "https://xn--bcher-kva.example/b"
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "65536"])
+def test_port_out_of_range_gets_a_message_next_to_the_field(staff_client, clinic, port):
+    response = staff_client.post(url(clinic, "save_tracking"), {
+        "tracking_search_url": f"https://track.example:{port}/t.gif", "tracking_booked_url": ""})
+    assert response.status_code == 200
+    assert "Porten i sporingslenken må være et tall fra 1 til 65535." in field_block(
+        response.content.decode(), "tracking_search_url")
+    clinic.refresh_from_db()
+    assert clinic.tracking_search_url == ""
+
+
 def test_scheme_message_is_clear(staff_client, clinic):
     html = staff_client.post(url(clinic, "save_tracking"), {"tracking_search_url": "http://track.example/s",
                                                            "tracking_booked_url": ""}).content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import zoneinfo
 from datetime import timedelta
 
@@ -27,22 +28,82 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("Ukjent tidssone: %(value)s"), params={"value": value})
 
 
+TRACKING_MESSAGES = {
+    "scheme": _("Sporingslenken må begynne med https:// (http:// er bare tillatt for localhost)."),
+    "invalid": _("Skriv inn en gyldig nettadresse."),
+    "space": _("Sporingslenken kan ikke inneholde mellomrom."),
+    "control": _("Sporingslenken kan ikke inneholde usynlige tegn eller kontrolltegn."),
+    "port": _("Porten i sporingslenken må være et tall fra 1 til 65535."),
+    "host": _("Vertsnavnet i sporingslenken er ikke gyldig."),
+    "userinfo": _("Sporingslenken kan ikke inneholde brukernavn eller passord."),
+}
+
+
+def _tracking_error(code: str) -> ValidationError:
+    return ValidationError(TRACKING_MESSAGES[code], code=f"tracking_{code}")
+
+
 def validate_tracking_url(value: str) -> None:
-    """Only https, or http to localhost (for testing a tracker locally)."""
+    """Only https, or http to localhost (for testing a tracker locally), with a port of 1–65535
+    and a valid host: anything :func:`normalize_tracking_url` can store."""
+    normalize_tracking_url(value)
+
+
+def _check_scheme_and_port(value: str) -> None:
     from urllib.parse import urlsplit
 
     if not value:
         return
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        raise _tracking_error("invalid") from None
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or above 65535
+        raise _tracking_error("port") from None
+    if port == 0:
+        raise _tracking_error("port")
     host = (parts.hostname or "").lower()
     if parts.scheme == "https" and host:
         return
     if parts.scheme == "http" and host in {"localhost", "127.0.0.1", "::1"}:
         return
-    raise ValidationError(
-        _("Sporingslenken må begynne med https:// (http:// er bare tillatt for localhost)."),
-        code="tracking_scheme",
-    )
+    raise _tracking_error("scheme")
+
+
+def normalize_tracking_url(value: str) -> str:
+    """A tracking link in the form it is stored in: pure ASCII, the host in IDNA (punycode)
+    form, other non-ASCII characters percent-encoded. ``https://bücher.example/t.gif``
+    becomes ``https://xn--bcher-kva.example/t.gif``. Raises ValidationError with a message
+    for the field."""
+    import unicodedata
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.utils.encoding import iri_to_uri
+
+    from timebok.core.hosts import ascii_host
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if any(c.isspace() for c in value):
+        raise _tracking_error("space")
+    if any(unicodedata.category(c) in {"Cc", "Cf", "Cs", "Co", "Cn"} for c in value):
+        raise _tracking_error("control")
+    _check_scheme_and_port(value)
+    parts = urlsplit(value)
+    if parts.username is not None or parts.password is not None:
+        raise _tracking_error("userinfo")
+    try:
+        host = ascii_host(parts.hostname or "")
+    except ValueError:
+        raise _tracking_error("host") from None
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme.lower(), netloc, iri_to_uri(parts.path), iri_to_uri(parts.query),
+                       iri_to_uri(parts.fragment)))
 
 
 class Clinic(models.Model):
@@ -120,6 +181,13 @@ class Clinic(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def clean(self) -> None:
+        # Tracking links are stored in ASCII form (an international host as punycode), also
+        # when edited in the admin. A link that cannot be is reported by the field's validator.
+        for name in ("tracking_search_url", "tracking_booked_url"):
+            with contextlib.suppress(ValidationError):
+                setattr(self, name, normalize_tracking_url(getattr(self, name)))
 
 
 class Practitioner(models.Model):

@@ -6,6 +6,3 @@ class CoreConfig(AppConfig):
     name = "timebok.core"
     label = "core"
     verbose_name = _("Kjerne")
-
-    def ready(self) -> None:
-        from timebok.core import checks  # noqa: F401

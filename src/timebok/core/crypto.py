@@ -40,7 +40,3 @@ def decrypt(token: str) -> str:
 def keyed_hash(value: str) -> str:
     return hmac.new(settings.FNR_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
-
-def check_keys() -> None:
-    """Fail at start-up, not at the first booking, when a key is malformed."""
-    _fernet(tuple(settings.FNR_ENCRYPTION_KEYS))

@@ -9,6 +9,7 @@ class AuditAction(models.TextChoices):
     Not stored as field choices, so adding an action needs no migration."""
 
     APPOINTMENT_BOOKED = "appointment.booked", _("time bestilt")
+    AUTH_LOGIN_ATTACK_SUSPECTED = "auth.login_attack_suspected", _("mange innloggingsforsøk på ett brukernavn")
     APPOINTMENT_CANCELLED = "appointment.cancelled", _("time avbestilt")
     CLINIC_TRACKING_UPDATED = "clinic.tracking_updated", _("sporingslenker endret")
     CLINIC_RULES_UPDATED = "clinic.rules_updated", _("regler for bestilling på nett endret")

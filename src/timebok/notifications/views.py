@@ -26,7 +26,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage(request: HttpRequest, token: str) -> HttpResponse:
     allowed = ratelimit.hit(
-        "manage-link", ratelimit.client_ip(request),
+        "manage-link", ratelimit.client_key(request),
         limit=settings.MANAGE_LINK_RATE_LIMIT, window=settings.MANAGE_LINK_RATE_WINDOW_SECONDS,
     )
     if not allowed:

@@ -7,10 +7,17 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate, validate_tracking_url
+from timebok.clinics.models import (
+    TRACKING_MESSAGES,
+    AppointmentType,
+    Clinic,
+    Practitioner,
+    WeekTemplate,
+    normalize_tracking_url,
+)
 from timebok.staff.services import RULE_FIELDS
 
 TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
@@ -27,13 +34,11 @@ class TrackingLinksForm(forms.Form):
     )
 
     def _clean_url(self, name: str) -> str:
-        value = (self.cleaned_data.get(name) or "").strip()
+        value = normalize_tracking_url(self.cleaned_data.get(name) or "")  # ASCII, host in IDNA form
         if not value:
             return ""
-        validate_tracking_url(value)
-        URLValidator(message=_("Skriv inn en gyldig nettadresse."))(value)  # as the model's URLField
-        if any(c.isspace() for c in value):
-            raise forms.ValidationError(_("Sporingslenken kan ikke inneholde mellomrom."))
+        URLValidator(message=TRACKING_MESSAGES["invalid"])(value)  # as the model's URLField
+        MaxLengthValidator(500)(value)  # an international host grows in IDNA form
         return value
 
     def clean_tracking_search_url(self) -> str:
@@ -131,9 +136,22 @@ class OverviewForm(forms.Form):
     )
     visning = forms.ChoiceField(label=_("Visning"), choices=VIEWS, widget=forms.RadioSelect)
 
+    # Dates outside these years are refused with a message, so that moving a day or a week
+    # from the chosen date can never leave the calendar (year 1 or 9999: OverflowError).
+    FIRST_YEAR, LAST_YEAR = 1900, 2200
+
     def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         qs = Practitioner.objects.filter(clinic=clinic)
         self.fields["behandler"].queryset = qs
         self.default_practitioner = qs.first()
         self.today = today
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="out_of_range",
+            )
+        return day

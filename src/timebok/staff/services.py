@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from timebok.appointments.models import Appointment, Patient
-from timebok.clinics.models import Clinic
+from timebok.clinics.models import Clinic, normalize_tracking_url
 from timebok.core import audit
 
 TRACKING_FIELDS = ("tracking_search_url", "tracking_booked_url")
@@ -51,11 +51,18 @@ def _update_clinic(clinic: Clinic, *, actor: Any, action: audit.AuditAction, fie
 
 
 def update_tracking_links(clinic: Clinic, *, actor: Any, search_url: str = "", booked_url: str = "") -> Clinic:
-    """Set the two optional tracking links (https only; http for localhost)."""
-    return _update_clinic(
-        clinic, actor=actor, action=audit.AuditAction.CLINIC_TRACKING_UPDATED, fields=TRACKING_FIELDS, values=
-        {"tracking_search_url": (search_url or "").strip(), "tracking_booked_url": (booked_url or "").strip()},
-    )
+    """Set the two optional tracking links (https only; http for localhost), stored in ASCII
+    form with an international host in IDNA (punycode) form."""
+    values, errors = {}, {}
+    for name, value in (("tracking_search_url", search_url), ("tracking_booked_url", booked_url)):
+        try:
+            values[name] = normalize_tracking_url(value)
+        except ValidationError as exc:
+            errors[name] = exc
+    if errors:
+        raise ValidationError(errors)
+    return _update_clinic(clinic, actor=actor, action=audit.AuditAction.CLINIC_TRACKING_UPDATED,
+                          fields=TRACKING_FIELDS, values=values)
 
 
 def update_booking_rules(clinic: Clinic, *, actor: Any, **rules: Any) -> Clinic:

@@ -21,23 +21,34 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from timebok.clinics.models import Clinic
+from timebok.core.hosts import ascii_host
+from timebok.core.middleware import UnsafeCspSource, csp_source
 
 
 def tracking_origin(url: str) -> str | None:
-    """``scheme://host[:port]`` of a tracking URL, or None if it is empty or malformed."""
+    """``scheme://host[:port]`` of a tracking URL in the ASCII form a CSP needs (an
+    international host in IDNA form), or None if it is empty or malformed.
+
+    Tolerant of links stored before the form normalised them: a Unicode host is converted
+    here, and anything that is still no safe CSP source gives None (no tracking host), never
+    a broken header."""
     if not url:
         return None
     try:
         parts = urlsplit(url)
         port = parts.port
+        host = ascii_host(parts.hostname or "")
     except ValueError:
         return None
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    if parts.scheme not in ("https", "http") or port == 0:
         return None
-    host = parts.hostname.lower()
     if ":" in host:
         host = f"[{host}]"
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    origin = f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    try:
+        return csp_source(origin)
+    except UnsafeCspSource:
+        return None
 
 
 def tracking_origins(clinic: Clinic) -> list[str]:
