@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from timebok.clinics.models import WeekTemplate
 from timebok.core.models import AuditEntry
-from timebok.staff.models import DailyCount
+from timebok.insights.models import DailyCount
 
 pytestmark = pytest.mark.django_db
 

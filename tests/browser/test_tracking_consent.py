@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytestmark = [
-    pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.staff.tracking_urls"),
+    pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.insights.tracking_urls"),
 ]
 
 SEARCH = "https://tracker.example/collect?id=AW-123&ev=search"
