@@ -151,3 +151,26 @@ def test_read_endpoints_never_fail_with_500(anon_client, clinic, params):
     for endpoint in ("availability", "slots", "practitioners", "appointment-types"):
         r = anon_client.get(f"{BASE}{clinic.slug}/{endpoint}", params)
         assert r.status_code < 500, (endpoint, params, r.content)
+
+
+@pytest.mark.parametrize(("endpoint", "params", "field"), [
+    ("practitioners", {"timetype": "AAA"}, "timetype"),
+    ("practitioners", {"timetype": ""}, "timetype"),
+    ("practitioners", {"timetype": None}, "timetype"),
+    ("availability", {"from": "2026-12-01", "to": ""}, "to"),
+    ("availability", {"from": "2026-12-01"}, "to"),
+    ("availability", {"timetype": "", "to": "2026-12-01"}, "timetype"),
+    ("slots", {"date": ""}, "date"),
+    ("slots", {"date": "0001-01-01"}, "date"),
+    ("slots", {"date": "9999-12-31"}, "date"),
+])
+def test_required_and_blank_parameters_are_422(anon_client, clinic, endpoint, params, field):
+    params = {k: v for k, v in {"timetype": str(types(clinic)["Oppfølging"].pk), **params}.items() if v is not None}
+    r = anon_client.get(f"{BASE}{clinic.slug}/{endpoint}", params)
+    assert r.status_code == 422, r.content
+    assert field in r.json()["errors"]
+
+
+def test_a_slug_that_is_no_slug_is_404(anon_client, db):
+    for slug in ("%00", "a" * 300, "%C3%A6"):
+        assert anon_client.get(f"{BASE}{slug}/appointment-types").status_code == 404

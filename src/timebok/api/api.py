@@ -110,6 +110,9 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         field = names[0] if names else "body"
         if field == "from_":
             field = "from"
+        if err.get("type") == "missing" and field in ("timetype", "to", "date"):
+            message = _("Velg en timetype.") if field == "timetype" else _("Oppgi en dato (ÅÅÅÅ-MM-DD).")
+            errors.setdefault(field, message)
         errors.setdefault(field, _field_message(field))
     body = {"code": "invalid", "message": _("Sjekk feltene som er merket."), "errors": errors}
     return api.create_response(request, body, status=422)
