@@ -52,7 +52,8 @@ def test_books_and_returns_201_with_reference(anon_client, clinic):
 def test_first_free_practitioner_when_behandler_is_missing(anon_client, clinic):
     r = post(anon_client, clinic, body(clinic, behandler=None))
     assert r.status_code == 201
-    assert r.json()["behandler_navn"] in ("Anne Lie", "Bjørn Dahl")
+    # Both are free; the one with the fewest appointments that day, then the lowest id, gets it.
+    assert r.json()["behandler_navn"] == "Anne Lie"
 
 
 def test_taken_time_is_409_with_alternatives(anon_client, clinic):
@@ -186,8 +187,8 @@ def test_lone_surrogates_bidi_overrides_far_times_and_an_fnr_in_the_comment_are_
     assert Appointment.objects.count() == 0 and Patient.objects.count() == 0
 
 
-@pytest.mark.parametrize("raw", [b"\x00", b'{"fornavn": "\x00"}', b"\xff\xfe", b'{"a": 1'])
+@pytest.mark.parametrize("raw", [b"\x00", b'{"fornavn": "\x00"', b"\xff\xfe", b'{"a": 1'])
 def test_unreadable_bodies_are_400(anon_client, clinic, raw):
     r = anon_client.post(url(clinic), raw, content_type="application/json")
-    assert r.status_code in (400, 422)
-    assert r.json()["code"] in ("bad_request", "invalid")
+    assert r.status_code == 400
+    assert r.json()["code"] == "bad_request"
