@@ -17,8 +17,10 @@
   });
 
   // After "Neste" with mistakes, or a failed confirmation: start at the explanation.
+  // After "Rediger booking": the first field (autofocus, which some browsers skip in frames).
   var problems = document.getElementById("feil");
-  if (problems) { problems.focus(); }
+  var first = document.querySelector("[autofocus]");
+  if (problems) { problems.focus(); } else if (first) { first.focus(); }
 
   var search = document.getElementById("sok");
   if (!search || !window.fetch || !window.URLSearchParams) { return; }
