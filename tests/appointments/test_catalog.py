@@ -51,7 +51,7 @@ def test_parse_start_keeps_the_offset():
 @pytest.mark.django_db
 def test_get_clinic_refuses_values_that_are_no_slug(clinic):
     assert catalog.get_clinic("fysio") == clinic
-    for bad in ("nope", "", "fysio\x00", "a" * 61, "../fysio", None, 5):
+    for bad in ("nope", "", "fysio\x00", "fysio\n", "a" * 61, "../fysio", None, 5):
         assert catalog.get_clinic(bad) is None
 
 

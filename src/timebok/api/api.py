@@ -49,7 +49,22 @@ from timebok.core.ratelimit import booking_allowed
 from timebok.insights import counts
 from timebok.validation.fnr import normalize_fnr
 
-api = NinjaAPI(
+
+class TimebokAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The published schema, with what ninja cannot say: a clinic's slug is a slug (any
+        other value answers 404)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for param in operation.get("parameters", []):
+                    if param["name"] == "slug" and param["in"] == "path":
+                        param["schema"].update(pattern=catalog.SLUG_PATTERN, maxLength=catalog.SLUG_MAX_LENGTH)
+                        param["description"] = "Klinikkens kortnavn, som i /b/<kortnavn>/."
+        return schema
+
+
+api = TimebokAPI(
     title="Timebok",
     version="1",
     description="Offentlig API for timebestilling uten innlogging.",
@@ -223,6 +238,18 @@ def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
             "slots": [_slot_out(s, names) for s in found]}
 
 
+def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
+    """JSON types the schema does not allow: ids are numbers, the start time is text."""
+    errors = {}
+    for name in ("timetype", "behandler"):
+        value = data.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            errors[name] = _field_message(name)
+    if data.get("start") is not None and not isinstance(data["start"], str):
+        errors["start"] = _field_message("start")
+    return errors
+
+
 def _idempotency_key(request: HttpRequest, clinic: Clinic, fnr: str) -> str | None:
     header = request.headers.get("Idempotency-Key", "").strip()
     if not header:
@@ -243,6 +270,9 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
         raise ApiError(429, "rate_limited",
                        _("For mange bestillingsforsøk fra denne adressen. Vent litt og prøv igjen."))
     data = payload.dict()
+    wrong = _wrong_types(data)
+    if wrong:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."), wrong)
     names = _names(clinic)
     fnr = data.get("fodselsnummer")
     key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")

@@ -34,7 +34,9 @@ DATE_WINDOW_DAYS = 3 * 366
 _INT_RE = re.compile(r"^[0-9]{1,16}$")
 _DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-_SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+SLUG_MAX_LENGTH = 60
+_SLUG_RE = re.compile(SLUG_PATTERN)
 _START_RE = re.compile(r"^[0-9][0-9:+\-.TZ ]{9,39}$")
 
 StartErrorCode = Literal["missing", "format", "naive", "range"]
@@ -59,7 +61,7 @@ def parse_id(value: Any) -> int | None:
         number = value
     else:
         text = str(value).strip()
-        if not _INT_RE.match(text):
+        if not _INT_RE.fullmatch(text):
             return None
         number = int(text)
     return number if 1 <= number <= MAX_ID else None
@@ -74,7 +76,7 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value if in_year_range(value) else None
     text = str(value or "").strip()
-    if not _DATE_RE.match(text):
+    if not _DATE_RE.fullmatch(text):
         return None
     try:
         day = date.fromisoformat(text)
@@ -86,7 +88,7 @@ def parse_date(value: Any) -> date | None:
 def parse_month(value: Any) -> date | None:
     """``YYYY-MM`` (the first of that month) within the years MIN_YEAR..MAX_YEAR, else None."""
     text = str(value or "").strip()
-    if not _MONTH_RE.match(text):
+    if not _MONTH_RE.fullmatch(text):
         return None
     try:
         first = date(int(text[:4]), int(text[5:7]), 1)
@@ -104,7 +106,7 @@ def parse_start(value: Any) -> datetime:
         moment = value
     else:
         text = str(value).strip()
-        if not _START_RE.match(text):
+        if not _START_RE.fullmatch(text):
             raise StartError("format")
         try:
             moment = datetime.fromisoformat(text)
@@ -128,7 +130,7 @@ def within_window(clinic: Clinic, day: date, *, now: datetime | None = None) -> 
 
 def get_clinic(slug: Any) -> Clinic | None:
     """The clinic with this slug; None for an unknown one or for a value that is no slug."""
-    if not isinstance(slug, str) or not _SLUG_RE.match(slug):
+    if not isinstance(slug, str) or len(slug) > SLUG_MAX_LENGTH or not _SLUG_RE.fullmatch(slug):
         return None
     return Clinic.objects.filter(slug=slug).first()
 
