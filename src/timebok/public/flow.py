@@ -29,6 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from timebok.appointments.errors import DomainError, SlotNotAvailable, SlotTaken
 from timebok.appointments.models import Appointment
@@ -50,7 +51,7 @@ from timebok.public import drafts, selection
 from timebok.validation.fnr import mask_fnr
 
 HONEYPOT = "nettsted"
-EXPIRED = _("Bestillingen er utløpt. Fyll inn skjemaet på nytt.")
+EXPIRED = gettext_lazy("Bestillingen er utløpt. Fyll inn skjemaet på nytt.")
 
 
 # --- The request through the flow --------------------------------------------------------
@@ -110,7 +111,7 @@ _ANCHORS = {"tid": "tider", "start": "tider", "timetype": "timetype", "behandler
 
 
 def render_page(flow: Flow, params: Any, *, values: dict[str, str] | None = None,
-                errors: dict[str, str] | None = None, chosen_start: str = "", notices: list[str] | None = None,
+                errors: dict[str, str] | None = None, chosen_start: str = "", notices: list[Any] | None = None,
                 status: int = 200, search: bool = False, editing: bool = False) -> HttpResponse:
     """The choose step's page: type, practitioner, calendar, times and the patient's form."""
     clinic = flow.clinic
@@ -267,8 +268,8 @@ class Details(Step):
                 params["dato"] = display.local_date(catalog.parse_start(chosen), flow.clinic).isoformat()
             return render_page(flow, params, values=values, errors=exc.errors, chosen_start=chosen, status=422)
         draft = _draft_for(booking, ukemal=catalog.parse_id(post.get("ukemal")))
-        practitioner = booking.practitioner if booking.practitioner else None
-        return render_summary(flow, draft, appointment_type=booking.appointment_type, practitioner=practitioner)
+        return render_summary(flow, draft, appointment_type=booking.appointment_type,
+                              practitioner=booking.practitioner)
 
 
 class Summary(Step):
