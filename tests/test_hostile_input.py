@@ -71,18 +71,7 @@ PARAMS = [
 
 # --- Known failures in public/ and api/ (owned by the helper rewriting them) ---------------
 # (database vendor or "*", method, route, parameter or "*" (all at once) or "path", value label)
-KNOWN_PUBLIC_API_FAILURES: set[tuple[str, str, str, str, str]] = {
-    # OverflowError in public.selection.find_slot (issue 8, finding 5)
-    ("*", "POST", "b/<slug:slug>/", "tid", "datetime-max"),
-    ("*", "POST", "b/<slug:slug>/", "tid", "datetime-min"),
-    # UnicodeEncodeError in appointments.services.booking._upsert_patient (issue 8, finding 5)
-    ("*", "POST", "api/v1/clinics/<slug>/bookings", "fornavn", "surrogate"),
-    ("*", "POST", "api/v1/clinics/<slug>/bookings", "etternavn", "surrogate"),
-    ("*", "POST", "api/v1/clinics/<slug>/bookings", "kommentar", "surrogate"),
-    # DataError: a NUL in the clinic's slug reaches a PostgreSQL query
-    ("postgresql", "GET", "api/v1/clinics/<slug>/appointment-types", "path", "nul"),
-    ("postgresql", "GET", "api/v1/clinics/<slug>/practitioners", "path", "nul"),
-}
+KNOWN_PUBLIC_API_FAILURES: set[tuple[str, str, str, str, str]] = set()
 
 
 # --- The URL patterns ------------------------------------------------------------------------

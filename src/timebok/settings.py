@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "timebok.core",
     "timebok.clinics",
     "timebok.appointments",
+    "timebok.insights",
     "timebok.public",
     "timebok.staff",
     "timebok.notifications",

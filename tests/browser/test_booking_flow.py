@@ -109,6 +109,7 @@ def test_edit_path_keeps_everything(live_server, request, viewport):
     pg.get_by_role("button", name="Rediger booking").click()
 
     pg.get_by_role("heading", name="Bestill time").wait_for()
+    pg.locator("#f-fornavn:focus").wait_for()  # focus on the first field
     assert pg.get_by_label("Fornavn").input_value() == "Kari"
     assert pg.get_by_label("Fullt fødselsnummer").input_value() == FNR
     assert pg.get_by_label("Kommentar").input_value() == "Vondt i kneet"
@@ -241,5 +242,42 @@ def test_booking_works_without_javascript(live_server, browser):
         pg.get_by_role("button", name="Godkjenn og gjennomfør").click()
         pg.get_by_role("heading", name="Timen er bestilt").wait_for()
         assert Appointment.objects.get().appointment_type.name == "Oppfølging"
+    finally:
+        context.close()
+
+
+def test_calendar_at_320_px_with_200_percent_text(live_server, browser):
+    clinic = make_clinic()
+    context = browser.new_context(locale="nb-NO", viewport={"width": 320, "height": 700})
+    pg = context.new_page()
+    try:
+        open_page(pg, live_server, clinic)
+        pg.evaluate("document.documentElement.style.fontSize = '200%'")  # the browser's text size at 200 %
+        overflowing = pg.evaluate("""() => [...document.querySelectorAll('#cal-body button.day')]
+            .filter(b => b.scrollWidth > b.clientWidth + 1 || b.querySelector('.num').getBoundingClientRect().right
+                         > b.getBoundingClientRect().right + 1)
+            .map(b => b.value)""")
+        assert overflowing == []
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 320
+        disabled = pg.locator("#prev-month")
+        assert disabled.is_disabled()
+        style = disabled.evaluate("b => getComputedStyle(b).borderStyle")
+        assert style == "dashed"  # a disabled month looks unlike the enabled one
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_chosen_day_lands_on_the_times(live_server, browser):
+    clinic = make_clinic()
+    context = browser.new_context(locale="nb-NO", java_script_enabled=False, viewport={"width": 375, "height": 812})
+    pg = context.new_page()
+    try:
+        pg.goto(f"{live_server.url}/b/{clinic.slug}/")
+        pg.get_by_role("button", name=re.compile(r", mange ledige$")).last.click()
+        pg.locator("#time-list label").first.wait_for()
+        assert pg.url.endswith("#tider")
+        pg.get_by_role("button", name="Neste måned").click()
+        pg.locator("#month-title").wait_for()
+        assert pg.url.endswith("#kalender")
     finally:
         context.close()

@@ -101,6 +101,14 @@ def book_through_the_page(pg) -> None:
     pg.get_by_role("heading", name="Timen er bestilt").wait_for()
 
 
+def ready(pg) -> None:
+    pg.locator("#tb-tracking[data-state=ready]").wait_for(state="attached")
+
+
+def sent(pg) -> str:
+    return pg.locator("#tb-tracking").get_attribute("data-sent") or ""
+
+
 def test_tracking_fires_once_each_after_consent_without_personal_data(live_server, page, browser, demo):
     set_tracking_links(page, live_server.url)
     context, pg = patient_page(browser)
@@ -112,17 +120,17 @@ def test_tracking_fires_once_each_after_consent_without_personal_data(live_serve
         assert_no_axe_violations(pg)  # the banner on the booking page
         pg.get_by_label("Timetype").select_option(label="Kort kontroll")  # a search, but no consent yet
         settled(pg)
-        pg.wait_for_timeout(300)
-        assert hits == []
+        assert sent(pg) == "" and hits == []
 
-        pg.get_by_role("button", name="Godta").click()
-        pg.wait_for_timeout(300)
+        with pg.expect_request(SEARCH):
+            pg.get_by_role("button", name="Godta").click()
         assert [h["url"] for h in hits] == [SEARCH]  # the search made before consent, now allowed
 
-        book_through_the_page(pg)  # more searches, then the receipt
-        pg.wait_for_timeout(500)
+        with pg.expect_request(BOOKED):
+            book_through_the_page(pg)  # more searches, then the receipt
         pg.reload()  # a reloaded receipt does not count twice
-        pg.wait_for_timeout(500)
+        ready(pg)
+        assert sent(pg) == ""
         assert [h["url"] for h in hits] == [SEARCH, BOOKED]
         assert Appointment.objects.filter(source="online").count() == 1
 
@@ -144,8 +152,8 @@ def test_no_tracking_request_after_avslaa(live_server, page, browser, demo):
         open_page(pg, live_server, demo)
         pg.get_by_role("button", name="Avslå").click()
         book_through_the_page(pg)
-        pg.wait_for_timeout(500)
-        assert hits == []
+        ready(pg)
+        assert sent(pg) == "" and hits == []
         assert not pg.get_by_role("region", name="Sporing").is_visible()  # the choice is remembered
     finally:
         context.close()
@@ -155,6 +163,10 @@ def test_banner_on_a_phone(live_server, phone_page, demo):
     demo.tracking_search_url = SEARCH
     demo.save()
     open_page(phone_page, live_server, demo)
-    assert phone_page.get_by_role("region", name="Sporing").is_visible()
+    banner = phone_page.get_by_role("region", name="Sporing")
+    assert banner.is_visible()
+    # At the top of the page, where it is seen, and above (never over) the booking form.
+    box = banner.bounding_box()
+    assert box["y"] < 812 and box["y"] + box["height"] <= phone_page.locator("main").bounding_box()["y"]
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_no_axe_violations(phone_page)

@@ -74,3 +74,9 @@ def test_template_filters():
 def test_follows_the_active_language():
     with translation.override("nb"):
         assert display.date_text(date(2026, 11, 30)) == "mandag 30. november 2026"
+
+
+def test_day_labels_say_the_level_in_words():
+    assert display.day_label(date(2026, 12, 3), "few") == "torsdag 3. desember, få ledige"
+    assert display.day_label(date(2026, 12, 5), "none") == "lørdag 5. desember, ingen ledige"
+    assert display.day_label(date(2026, 1, 5), "many") == "mandag 5. januar, mange ledige"

@@ -114,7 +114,7 @@ def test_make_run_serves_through_gunicorn_and_ctrl_c_stops_both(tmp_path):
         assert statuses == [200] * 50
 
         # Static files come from WhiteNoise, with its headers.
-        status, body = _get(port, "/static/timebok/staff/tracking.js")
+        status, body = _get(port, "/static/timebok/insights/tracking.js")
         assert status == 200 and b"localStorage" in body
 
         os.killpg(pgid, signal.SIGINT)  # what Ctrl-C in the terminal sends

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from tests.notifications import failing_mail
 from timebok.notifications import compose, outbox
 from timebok.notifications.models import OutgoingMessage
 
@@ -88,19 +89,11 @@ def test_only_the_first_of_repeated_claims_wins(pending):
     assert sum(r is not None for r in results) == 1
 
 
-def test_temporary_error_is_retried_with_backoff(pending, monkeypatch):
+def test_temporary_error_is_retried_with_backoff(pending, settings):
     _, rows = pending
     email = next(r for r in rows if r.channel == "email")
-    calls = {"n": 0}
-    real = outbox._send_email
-
-    def flaky(msg, link):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise ConnectionRefusedError("smtp down")
-        real(msg, link)
-
-    monkeypatch.setattr(outbox, "_send_email", flaky)
+    settings.EMAIL_BACKEND = "tests.notifications.failing_mail.FlakyBackend"
+    failing_mail.state["failures_left"] = 1
     now = timezone.now()
     assert outbox.process(email.pk, now=now) == "pending"
     email.refresh_from_db()
@@ -111,14 +104,10 @@ def test_temporary_error_is_retried_with_backoff(pending, monkeypatch):
     assert len(mail.outbox) == 1
 
 
-def test_gives_up_after_max_attempts(pending, monkeypatch):
+def test_gives_up_after_max_attempts(pending, settings):
     _, rows = pending
     email = next(r for r in rows if r.channel == "email")
-
-    def down(msg, link):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr(outbox, "_send_email", down)
+    settings.EMAIL_BACKEND = "tests.notifications.failing_mail.DownBackend"
     now = timezone.now()
     for _ in range(outbox.MAX_ATTEMPTS):
         now += timedelta(hours=1)

@@ -33,8 +33,8 @@ def test_notice_on_online_booking(anne, book):
     anne.save()
     appt = book(patient=details(fnr=FNR))
     [m] = staff_mail()
-    assert m.subject.startswith("Ny online bestilling: ")
-    assert "Ny online bestilling i Timebok." in m.body
+    assert m.subject.startswith("Ny bestilling på nett: ")
+    assert "Ny bestilling på nett i Timebok." in m.body
     assert "Timetype: Oppfølging" in m.body and f"Referanse: {appt.reference}" in m.body
     assert "kl. 10:30" in m.body
     # minimal: no patient name, no contact details, no fødselsnummer, no personal link

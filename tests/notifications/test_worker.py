@@ -78,7 +78,8 @@ def test_the_sweep_reschedules_itself_once_and_sends_what_is_due(clinic, db_task
     assert sweeps.filter(status="SUCCESSFUL").count() == 1  # this one; the old one was pruned
     assert not sweeps.filter(pk=old.pk).exists()
     assert sweeps.filter(status="READY").count() == 1  # the next one, and only one
-    assert appt.pk
+    reminder = OutgoingMessage.objects.get(appointment=appt, kind="reminder", channel="email")
+    assert reminder.status == "sent"
 
 
 def test_a_task_claimed_by_a_worker_that_died_is_recovered_by_the_sweep(clinic, db_tasks):
@@ -152,7 +153,10 @@ def test_killing_and_restarting_a_real_worker_sends_everything_exactly_once(clin
     second = _start_worker(tmp_path, TIMEBOK_OUTBOX_STALE_SECONDS="2")
     try:
         assert _wait_for(lambda: len(list((tmp_path / "sms").glob("*.txt"))) == 1), "the SMS was lost"
-        time.sleep(3)  # several more sweeps: nothing more may go out
+        # Three more sweeps finish after it: nothing more may go out.
+        sent_at = timezone.now()
+        assert _wait_for(lambda: DBTaskResult.objects.filter(
+            task_path=tasks.sweep_outbox.module_path, status="SUCCESSFUL", finished_at__gt=sent_at).count() >= 3)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(20)

@@ -17,7 +17,7 @@ Norwegian message per wrong field, 429 too many attempts.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -40,27 +40,37 @@ from timebok.api.schemas import (
     SlotsOut,
     SlotsQuery,
 )
-from timebok.appointments.errors import BookingClosed, DomainError, LimitReached, SlotNotAvailable, SlotTaken
-from timebok.appointments.services import availability
-from timebok.appointments.services.booking import book_appointment, with_alternatives
+from timebok.appointments.errors import BookingClosed, DomainError, SlotNotAvailable, SlotTaken
+from timebok.appointments.services import availability, catalog
+from timebok.appointments.services.booking_request import BookingRequestInvalid, prepare_booking, submit
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
 from timebok.core import display
 from timebok.core.ratelimit import booking_allowed
-from timebok.public import selection
-from timebok.public.patient_input import clean_patient
-from timebok.staff import stats
+from timebok.insights import counts
+from timebok.validation.fnr import normalize_fnr
 
-api = NinjaAPI(
+
+class TimebokAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """The published schema, with what ninja cannot say: a clinic's slug is a slug (any
+        other value answers 404)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for param in operation.get("parameters", []):
+                    if param["name"] == "slug" and param["in"] == "path":
+                        param["schema"].update(pattern=catalog.SLUG_PATTERN, maxLength=catalog.SLUG_MAX_LENGTH)
+                        param["description"] = "Klinikkens kortnavn, som i /b/<kortnavn>/."
+        return schema
+
+
+api = TimebokAPI(
     title="Timebok",
     version="1",
     description="Offentlig API for timebestilling uten innlogging.",
     urls_namespace="api",
     docs_url=None,
 )
-
-#: Dates further than this from today are refused (422) before any computation.
-DATE_WINDOW_DAYS = 3 * 366
-
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, errors: dict[str, str] | None = None,
@@ -85,7 +95,7 @@ def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
-        body = {"code": "bad_request", "message": _("Kunne ikke lese forespørselen. Send JSON."),
+        body = {"code": "bad_request", "message": _("Kunne ikke lese forespørselen. Send JSON i UTF-8."),
                 "errors": {"body": _("Send bestillingen som et JSON-objekt.")}}
     else:
         body = {"code": "error", "message": _("Forespørselen kunne ikke behandles."), "errors": {}}
@@ -115,13 +125,16 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
         field = names[0] if names else "body"
         if field == "from_":
             field = "from"
+        if err.get("type") == "missing" and field in ("timetype", "to", "date"):
+            message = _("Velg en timetype.") if field == "timetype" else _("Oppgi en dato (ÅÅÅÅ-MM-DD).")
+            errors.setdefault(field, message)
         errors.setdefault(field, _field_message(field))
     body = {"code": "invalid", "message": _("Sjekk feltene som er merket."), "errors": errors}
     return api.create_response(request, body, status=422)
 
 
 def _clinic(slug: str) -> Clinic:
-    clinic = selection.get_clinic(slug)
+    clinic = catalog.get_clinic(slug)
     if clinic is None:
         raise ApiError(404, "not_found", _("Fant ikke klinikken."))
     if not clinic.online_booking:
@@ -130,7 +143,7 @@ def _clinic(slug: str) -> Clinic:
 
 
 def _type(clinic: Clinic, type_id: int) -> AppointmentType:
-    atype = selection.online_type(clinic, type_id)
+    atype = catalog.online_type(clinic, type_id)
     if atype is None:
         raise ApiError(404, "not_found", _("Fant ikke timetypen, eller den kan ikke bestilles på nett."))
     return atype
@@ -139,7 +152,7 @@ def _type(clinic: Clinic, type_id: int) -> AppointmentType:
 def _practitioner(clinic: Clinic, pid: int | None, atype: AppointmentType) -> Practitioner | None:
     if pid is None:
         return None
-    practitioner = selection.online_practitioner(clinic, pid, atype)
+    practitioner = catalog.online_practitioner(clinic, pid, atype)
     if practitioner is None:
         raise ApiError(404, "not_found",
                        _("Fant ikke behandleren, eller behandleren tilbyr ikke timetypen på nett."))
@@ -147,8 +160,7 @@ def _practitioner(clinic: Clinic, pid: int | None, atype: AppointmentType) -> Pr
 
 
 def _check_date(clinic: Clinic, value: date, field: str) -> None:
-    today = display.local_today(clinic)
-    if abs((value - today).days) > DATE_WINDOW_DAYS:
+    if not catalog.within_window(clinic, value):
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
                        {field: _("Datoen er for langt unna i tid.")})
 
@@ -169,18 +181,19 @@ def appointment_types(request: HttpRequest, slug: str) -> Any:
     return [
         {"id": t.pk, "name": t.name, "duration_minutes": t.duration_minutes, "price": t.price,
          "price_text": display.price_text(t.price), "info": t.info_text,
-         "address": t.address or clinic.address}
-        for t in availability.online_types(clinic)
+         "address": display.place_text(t)}
+        for t in catalog.online_types(clinic)
     ]
 
 
-@api.get("/clinics/{slug}/practitioners", response={200: list[PractitionerOut], 403: ErrorOut, 404: ErrorOut},
-         summary="Behandlere med online timebok")
+@api.get("/clinics/{slug}/practitioners",
+         response={200: list[PractitionerOut], 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+         summary="Behandlere som tar imot bestillinger på nett")
 def practitioners(request: HttpRequest, slug: str, q: Query[PractitionersQuery]) -> Any:
     clinic = _clinic(slug)
-    atype = _type(clinic, q.timetype) if q.timetype is not None else None
+    atype = _type(clinic, q.timetype)
     return [{"id": p.pk, "name": p.name, "title": p.title}
-            for p in availability.online_practitioners(clinic, atype)]
+            for p in catalog.online_practitioners(clinic, atype)]
 
 
 @api.get("/clinics/{slug}/availability", by_alias=True,
@@ -193,21 +206,20 @@ def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery
     today = display.local_today(clinic)
     start = q.from_ or today
     _check_date(clinic, start, "from")
-    if q.to is not None:
-        _check_date(clinic, q.to, "to")
-    end = q.to or start + timedelta(days=34)
+    _check_date(clinic, q.to, "to")
+    end = q.to
     if end < start:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
                        {"to": _("Til-datoen kan ikke være før fra-datoen.")})
-    if (end - start).days >= selection.MAX_RANGE_DAYS:
+    if (end - start).days >= catalog.MAX_RANGE_DAYS:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
-                       {"to": _("Spør om høyst %(days)s dager om gangen.") % {"days": selection.MAX_RANGE_DAYS}})
+                       {"to": _("Spør om høyst %(days)s dager om gangen.") % {"days": catalog.MAX_RANGE_DAYS}})
     levels = availability.day_levels(clinic, atype, practitioner, start, end)
     return {
         "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
         "from": start, "to": end, "first_bookable": today,
-        "last_bookable": selection.bookable_last_day(clinic, atype),
-        "days": [{"date": d, "free": info.free, "level": info.level, "label": selection.day_label(d, info.level)}
+        "last_bookable": catalog.bookable_last_day(clinic, atype),
+        "days": [{"date": d, "free": info.free, "level": info.level, "label": display.day_label(d, info.level)}
                  for d, info in sorted(levels.items())],
     }
 
@@ -220,10 +232,22 @@ def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
     practitioner = _practitioner(clinic, q.behandler, atype)
     _check_date(clinic, q.date, "date")
     found = availability.free_slots(clinic, atype, practitioner, q.date)
-    stats.count_event(clinic, "searches")  # the visitor chose a type, practitioner or day (built-in counts)
+    counts.count_event(clinic, "searches")  # the visitor chose a type, practitioner or day (built-in counts)
     names = _names(clinic)
     return {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
             "slots": [_slot_out(s, names) for s in found]}
+
+
+def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
+    """JSON types the schema does not allow: ids are numbers, the start time is text."""
+    errors = {}
+    for name in ("timetype", "behandler"):
+        value = data.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            errors[name] = _field_message(name)
+    if data.get("start") is not None and not isinstance(data["start"], str):
+        errors["start"] = _field_message("start")
+    return errors
 
 
 def _idempotency_key(request: HttpRequest, clinic: Clinic, fnr: str) -> str | None:
@@ -232,63 +256,44 @@ def _idempotency_key(request: HttpRequest, clinic: Clinic, fnr: str) -> str | No
         return None
     # Scoped to the clinic and the patient, so one client's key can never return
     # another patient's booking.
-    digest = hashlib.sha256(f"{clinic.pk}\x00{fnr}\x00{header[:200]}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{clinic.pk}\x00{fnr}\x00{header[:200]}".encode("utf-8", "surrogatepass")).hexdigest()
     return f"api:{digest[:56]}"
 
 
 @api.post("/clinics/{slug}/bookings",
-          response={201: BookingOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut, 429: ErrorOut},
+          response={201: BookingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut,
+                    429: ErrorOut},
           summary="Bestill en time")
 def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     clinic = _clinic(slug)
     if not booking_allowed(request):
         raise ApiError(429, "rate_limited",
                        _("For mange bestillingsforsøk fra denne adressen. Vent litt og prøv igjen."))
-    errors: dict[str, str] = {}
-    details, comment, patient_errors = clean_patient(payload.dict())
-    errors.update(patient_errors)
-
-    atype = None
-    if payload.timetype is None:
-        errors["timetype"] = _("Velg en timetype.")
-    else:
-        atype = selection.online_type(clinic, payload.timetype) if 1 <= payload.timetype <= selection.MAX_ID else None
-        if atype is None:
-            errors["timetype"] = _("Timetypen finnes ikke eller kan ikke bestilles på nett.")
-    practitioner = None
-    if payload.behandler is not None:
-        if 1 <= payload.behandler <= selection.MAX_ID:
-            practitioner = selection.online_practitioner(clinic, payload.behandler, atype)
-        if practitioner is None:
-            errors["behandler"] = _("Behandleren finnes ikke, har ikke online timebok eller tilbyr ikke timetypen.")
-    start: datetime | None = payload.start
-    if start is None:
-        errors["start"] = _("Velg et tidspunkt.")
-    elif timezone.is_naive(start):
-        errors["start"] = _("Tidspunktet må ha tidssone, f.eks. 2026-12-03T09:00:00+01:00.")
-    elif abs((start - timezone.now()).days) > DATE_WINDOW_DAYS:
-        errors["start"] = _("Tidspunktet er for langt unna i tid.")
-    if errors or atype is None or start is None or details is None:
-        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."), errors)
-
+    data = payload.dict()
+    wrong = _wrong_types(data)
+    if wrong:
+        raise ApiError(422, "invalid", _("Sjekk feltene som er merket."), wrong)
+    names = _names(clinic)
+    fnr = data.get("fodselsnummer")
+    key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")
     try:
-        appointment = book_appointment(
-            clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
-            patient=details, comment=comment, idempotency_key=_idempotency_key(request, clinic, details.fnr),
-        )
+        booking = prepare_booking(clinic, timetype=data["timetype"], behandler=data["behandler"],
+                                  start=data["start"], patient=data, idempotency_key=key)
+        appointment = submit(booking, idempotency_key=key)
+    except BookingRequestInvalid as exc:
+        if exc.conflict:
+            raise ApiError(409, exc.code, str(exc.message), exc.errors,
+                           alternatives=[_slot_out(s, names) for s in exc.alternatives]) from None
+        raise ApiError(422, "invalid", str(exc.message), exc.errors) from None
     except (SlotTaken, SlotNotAvailable) as exc:
-        with_alternatives(exc, clinic, atype, practitioner, start)
-        names = _names(clinic)
         raise ApiError(409, exc.code, str(exc.message),
                        alternatives=[_slot_out(s, names) for s in exc.alternatives]) from None
-    except LimitReached as exc:
-        raise ApiError(409, exc.code, str(exc.message)) from None
     except DomainError as exc:
         raise ApiError(exc.http_status, exc.code, str(exc.message)) from None
-    local_start = timezone.localtime(appointment.start, clinic.tz)
+    atype = booking.appointment_type
     return Status(201, {
         "reference": appointment.reference,
-        "start": local_start,
+        "start": timezone.localtime(appointment.start, clinic.tz),
         "end": timezone.localtime(appointment.end, clinic.tz),
         "timetype": atype.pk, "timetype_navn": atype.name,
         "behandler": appointment.practitioner_id, "behandler_navn": appointment.practitioner.name,

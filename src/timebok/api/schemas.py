@@ -1,14 +1,25 @@
-"""Request and response shapes of the public API (pydantic through django-ninja)."""
+"""Request and response shapes of the public API (pydantic through django-ninja).
+
+The booking's patient fields come from the domain's one declaration
+(timebok.appointments.patient_fields): their names, limits (``maxLength``) and which are
+required. The request models accept any JSON value for them, so that every wrong field gets
+its own Norwegian message (422) from the domain's check, but the published schema says
+what a valid request is.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import ConfigDict, create_model, field_validator
 
-from timebok.public.selection import MAX_ID
+from timebok.appointments.patient_fields import PATIENT_FIELDS
+from timebok.appointments.services.catalog import DATE_WINDOW_DAYS, MAX_ID, MAX_RANGE_DAYS
+
+WINDOW_TEXT = f"Høyst {DATE_WINDOW_DAYS} dager fra i dag (ellers 422)."
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -16,9 +27,9 @@ def _blank_to_none(value: Any) -> Any:
 
 
 class ErrorOut(Schema):
-    code: str
+    code: str = Field(description='F.eks. "invalid" (422), "not_found", "closed", "taken", "rate_limited".')
     message: str
-    errors: dict[str, str] = Field(default_factory=dict, description="Melding per felt (ved 422).")
+    errors: dict[str, str] = Field(default_factory=dict, description="Melding per felt (ved 400 og 422).")
 
 
 class AppointmentTypeOut(Schema):
@@ -85,38 +96,64 @@ class BookingOut(Schema):
     address: str
 
 
-class AvailabilityQuery(Schema):
-    timetype: int = Field(ge=1, le=MAX_ID)
-    behandler: int | None = Field(None, ge=1, le=MAX_ID, description="Tom = første ledige behandler.")
-    from_: date | None = Field(None, alias="from", description="Første dato (standard: i dag).")
-    to: date | None = Field(None, description="Siste dato (standard: 34 dager etter from; høyst 93 dager).")
+_TIMETYPE = Field(ge=1, le=MAX_ID, description="Id fra /appointment-types.", examples=[1])
+_BEHANDLER_DESC = "Id fra /practitioners; tom = første ledige behandler."
 
-    _blank = field_validator("behandler", "from_", "to", mode="before")(_blank_to_none)
+
+class PractitionersQuery(Schema):
+    timetype: int = Field(ge=1, le=MAX_ID, description="Bare behandlere som tilbyr timetypen.", examples=[1])
+
+
+class AvailabilityQuery(Schema):
+    timetype: int = _TIMETYPE
+    behandler: int | None = Field(None, ge=1, le=MAX_ID, description=_BEHANDLER_DESC)
+    from_: date | None = Field(None, alias="from", description=f"Første dato (standard: i dag). {WINDOW_TEXT}")
+    to: date = Field(description=f"Siste dato; høyst {MAX_RANGE_DAYS} dager fra from. {WINDOW_TEXT}")
+
+    _blank = field_validator("behandler", "from_", mode="before")(_blank_to_none)
 
 
 class SlotsQuery(Schema):
-    timetype: int = Field(ge=1, le=MAX_ID)
-    behandler: int | None = Field(None, ge=1, le=MAX_ID, description="Tom = første ledige behandler.")
-    date: date
+    timetype: int = _TIMETYPE
+    behandler: int | None = Field(None, ge=1, le=MAX_ID, description=_BEHANDLER_DESC)
+    date: dt.date = Field(description=WINDOW_TEXT)
 
     _blank = field_validator("behandler", mode="before")(_blank_to_none)
 
 
-class PractitionersQuery(Schema):
-    timetype: int | None = Field(None, ge=1, le=MAX_ID, description="Bare behandlere som tilbyr timetypen.")
-
-    _blank = field_validator("timetype", mode="before")(_blank_to_none)
+_REQUIRED = ["timetype", "start", *(f.name for f in PATIENT_FIELDS if f.required)]
 
 
-class BookingIn(Schema):
-    """Every field is checked and each wrong one gets its own message (422)."""
+def _booking_schema(schema: dict[str, Any]) -> None:
+    """The published shape: the required fields, as text of at most their length."""
+    schema["required"] = list(_REQUIRED)
+    props = schema["properties"]
+    props["timetype"] = {"type": "integer", "minimum": 1, "maximum": MAX_ID, "title": "Timetype",
+                         "description": "Id fra /appointment-types."}
+    props["behandler"] = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "null"}],
+                          "title": "Behandler", "description": _BEHANDLER_DESC}
+    props["start"] = {"type": "string", "format": "date-time", "title": "Start",
+                      "description": "Starttid fra /slots, ISO 8601 med offset. " + WINDOW_TEXT}
+    for spec in PATIENT_FIELDS:
+        prop: dict[str, Any] = {"type": "string", "maxLength": spec.max_length, "title": str(spec.label)}
+        if spec.required:
+            prop["minLength"] = 1
+        if spec.description:
+            prop["description"] = spec.description
+        props[spec.name] = prop if spec.required else {"anyOf": [prop, {"type": "null"}], "title": prop["title"],
+                                                       "description": spec.description}
 
-    timetype: int | None = Field(None, description="Id fra /appointment-types.")
-    behandler: int | None = Field(None, description="Id fra /practitioners; tom = første ledige behandler.")
-    start: datetime | None = Field(None, description="Starttid fra /slots, ISO 8601 med offset.")
-    fornavn: str | None = None
-    etternavn: str | None = None
-    fodselsnummer: str | None = Field(None, description="11 siffer (fødselsnummer eller D-nummer).")
-    epost: str | None = None
-    telefon: str | None = Field(None, description="Norsk nummer eller med landskode.")
-    kommentar: str | None = Field(None, description="Valgfri; behandleren ser den.")
+
+class _BookingBase(Schema):
+    model_config = ConfigDict(json_schema_extra=_booking_schema)
+
+
+BookingIn = create_model(  # type: ignore[call-overload]
+    "BookingIn",
+    __base__=_BookingBase,
+    __doc__="Every field is checked and each wrong one gets its own message (422).",
+    timetype=(Any, None),
+    behandler=(Any, None),
+    start=(Any, None),
+    **{spec.name: (Any, None) for spec in PATIENT_FIELDS},
+)

@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from timebok.clinics.models import (
+    RULE_FIELDS,
+    TRACKING_FIELDS,
     AppointmentType,
     Clinic,
     Closure,
@@ -68,12 +70,8 @@ class ClinicAdmin(admin.ModelAdmin):
     filter_horizontal = ["staff"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "address", "phone", "email", "timezone", "staff"]}),
-        ("Online bestilling", {"fields": [
-            "online_booking", "min_notice_hours", "horizon_days", "cancellation_hours",
-            "max_future_bookings", "first_free_only", "slot_step_minutes", "close_public_holidays",
-            "reminder_hours",
-        ]}),
-        ("Sporing", {"fields": ["tracking_search_url", "tracking_booked_url"]}),
+        ("Bestilling på nett", {"fields": list(RULE_FIELDS)}),
+        ("Sporing", {"fields": list(TRACKING_FIELDS)}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Clinic]:
@@ -93,8 +91,6 @@ class ClinicAdmin(admin.ModelAdmin):
             return []
         # Staff change tracking links and booking rules in Timebok → Innstillinger, through the
         # services that validate and audit them (timebok.staff.services).
-        from timebok.staff.services import RULE_FIELDS, TRACKING_FIELDS
-
         return ["slug", "staff", *RULE_FIELDS, *TRACKING_FIELDS]
 
 

@@ -106,6 +106,22 @@ def normalize_tracking_url(value: str) -> str:
                        iri_to_uri(parts.fragment)))
 
 
+#: The clinic's online-booking rules and its tracking links: staff change them in Timebok →
+#: Innstillinger (timebok.staff.services); the admin shows them in its own sections.
+RULE_FIELDS = (
+    "online_booking",
+    "min_notice_hours",
+    "horizon_days",
+    "cancellation_hours",
+    "max_future_bookings",
+    "first_free_only",
+    "slot_step_minutes",
+    "close_public_holidays",
+    "reminder_hours",
+)
+TRACKING_FIELDS = ("tracking_search_url", "tracking_booked_url")
+
+
 class Clinic(models.Model):
     slug = models.SlugField(
         _("kortnavn i lenker"), unique=True, max_length=60,

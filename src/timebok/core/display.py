@@ -115,3 +115,16 @@ def when_text(start: datetime, tz: tzinfo, end: datetime | None = None) -> str:
     return _("%(date)s kl. %(start)s–%(end)s") % {
         "date": date_text(local.date()), "start": time_text(local, tz), "end": time_text(end, tz),
     }
+
+
+def level_text(level: str) -> str:
+    """A day's availability in words: "mange ledige", "få ledige", "ingen ledige"."""
+    return {
+        "many": _("mange ledige"),
+        "few": _("få ledige"),
+    }.get(level, _("ingen ledige"))
+
+
+def day_label(day: date, level: str) -> str:
+    """A calendar day for a screen reader: "torsdag 3. desember, få ledige"."""
+    return _("%(day)s, %(level)s") % {"day": day_text(day), "level": level_text(level)}

@@ -94,7 +94,7 @@ def build_ics(appointment: Appointment, *, cancelled: bool = False, link: str | 
         if ctx["place"]:
             event.add("location", ctx["place"])
         lines = [_("Behandler: %(name)s") % {"name": ctx["practitioner"]}]
-        if ctx["price"]:
+        if ctx["price"] and not cancelled:  # a cancellation costs nothing: no price
             lines.append(_("Pris: %(price)s") % {"price": ctx["price"]})
         lines.append(_("Referanse: %(ref)s") % {"ref": ctx["reference"]})
         if link and not cancelled:

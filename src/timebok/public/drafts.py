@@ -16,13 +16,15 @@ import base64
 import hashlib
 import json
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core import signing
+
+from timebok.appointments.patient_fields import FIELD_NAMES
 
 DRAFT_TTL_SECONDS = 2 * 60 * 60
 RECEIPT_MAX_AGE_SECONDS = 90 * 24 * 60 * 60
@@ -36,17 +38,15 @@ def _fernet() -> Fernet:
 
 @dataclass
 class Draft:
+    """The flow's state between the steps: the choice, the time and the patient's fields
+    (keyed by their public names, timebok.appointments.patient_fields)."""
+
     clinic: str  # slug
     timetype: int
     behandler: int | None  # the patient's choice; None = "Første ledige behandler"
     practitioner: int  # who has the time
     start: str  # ISO 8601 with offset
-    fornavn: str
-    etternavn: str
-    fodselsnummer: str
-    epost: str
-    telefon: str
-    kommentar: str
+    patient: dict[str, str] = field(default_factory=dict)
     ukemal: int | None = None
     key: str = ""
 
@@ -55,8 +55,7 @@ class Draft:
         return datetime.fromisoformat(self.start)
 
     def fields(self) -> dict[str, str]:
-        return {name: getattr(self, name)
-                for name in ("fornavn", "etternavn", "fodselsnummer", "epost", "telefon", "kommentar")}
+        return {name: self.patient.get(name, "") for name in FIELD_NAMES}
 
 
 def new_key() -> str:
@@ -76,6 +75,8 @@ def loads(token: Any, clinic_slug: str) -> Draft | None:
         draft = Draft(**json.loads(raw))
         draft.start_dt  # noqa: B018 - must parse
     except (InvalidToken, ValueError, TypeError):
+        return None
+    if not isinstance(draft.patient, dict) or not set(draft.patient) <= set(FIELD_NAMES):
         return None
     return draft if draft.clinic == clinic_slug else None
 

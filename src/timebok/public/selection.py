@@ -1,13 +1,10 @@
-"""Read side of the booking page, shared by the page and the public API.
-
-Resolves what the visitor asked for (type, practitioner, week template, month, day) to
-objects that are bookable online, and turns the availability service's answers into
-what the page shows. Nothing here writes.
+"""The booking page's choices and calendar: what the visitor asked for (type, practitioner,
+week template, month, day), resolved through the domain's catalogue, and the month grid
+the page shows. Nothing here writes; the API has its own adapter over the same services.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,97 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timebok import scheduling
-from timebok.appointments.services import availability
+from timebok.appointments.services import availability, catalog
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
-from timebok.core.display import day_text, local_date, local_today
-
-#: Ids above this are refused before they reach the database (SQLite integers are 64-bit).
-MAX_ID = 2**53
-#: The widest range one availability request may ask about.
-MAX_RANGE_DAYS = 93
-
-_INT_RE = re.compile(r"^[0-9]{1,16}$")
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-_MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
-
-
-def parse_id(value: Any) -> int | None:
-    """A positive database id from a query/form value, or None for anything else."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not _INT_RE.match(text):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_ID else None
-
-
-def parse_date(value: Any) -> date | None:
-    text = str(value or "").strip()
-    if not _DATE_RE.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def parse_month(value: Any) -> date | None:
-    text = str(value or "").strip()
-    if not _MONTH_RE.match(text):
-        return None
-    try:
-        return date(int(text[:4]), int(text[5:7]), 1)
-    except ValueError:
-        return None
-
-
-def get_clinic(slug: str) -> Clinic | None:
-    return Clinic.objects.filter(slug=slug).first()
-
-
-def online_type(clinic: Clinic, type_id: int | None) -> AppointmentType | None:
-    if type_id is None:
-        return None
-    return clinic.appointment_types.filter(pk=type_id, online=True).first()
-
-
-def online_practitioner(clinic: Clinic, practitioner_id: int | None,
-                        appointment_type: AppointmentType | None) -> Practitioner | None:
-    """The practitioner if online and (with a type) offering it; else None."""
-    if practitioner_id is None:
-        return None
-    for p in availability.online_practitioners(clinic, appointment_type):
-        if p.pk == practitioner_id:
-            return p
-    return None
-
-
-def week_template_types(clinic: Clinic, template_id: int | None) -> tuple[WeekTemplate | None, list[AppointmentType]]:
-    """A week template of this clinic and the online types its blocks allow."""
-    if template_id is None:
-        return None, []
-    tmpl = WeekTemplate.objects.select_related("practitioner").filter(
-        pk=template_id, practitioner__clinic=clinic).first()
-    if tmpl is None:
-        return None, []
-    types = list(clinic.appointment_types.filter(online=True, blocks__template=tmpl).distinct())
-    return tmpl, types
-
-
-def level_text(level: str) -> str:
-    return {
-        "many": _("mange ledige"),
-        "few": _("få ledige"),
-    }.get(level, _("ingen ledige"))
-
-
-def day_label(day: date, level: str) -> str:
-    return _("%(day)s, %(level)s") % {"day": day_text(day), "level": level_text(level)}
-
-
-def bookable_last_day(clinic: Clinic, appointment_type: AppointmentType, now: datetime | None = None) -> date:
-    return local_today(clinic, now) + timedelta(days=appointment_type.effective_horizon_days())
+from timebok.core.display import day_label, local_today
 
 
 def add_months(first: date, months: int) -> date:
@@ -191,13 +100,12 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
     values) to a Selection. Unknown or offline ids add a friendly notice and are ignored."""
     now = now or timezone.now()
     notices: list[str] = []
-    all_types = availability.online_types(clinic)
+    all_types = catalog.online_types(clinic)
     types = all_types
 
-    template_id = parse_id(params.get("ukemal"))
     template = None
     if params.get("ukemal"):
-        template, template_types = week_template_types(clinic, template_id)
+        template, template_types = catalog.week_template_types(clinic, params.get("ukemal"))
         if template is None or not template_types or not template.practitioner.online:
             notices.append(_("Lenken viser til en ukemal som ikke kan bestilles på nett. "
                              "Du kan velge blant alle timene under."))
@@ -207,7 +115,7 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
 
     chosen_type = None
     if params.get("timetype"):
-        type_id = parse_id(params.get("timetype"))
+        type_id = catalog.parse_id(params.get("timetype"))
         chosen_type = next((t for t in types if t.pk == type_id), None)
         if chosen_type is None:
             notices.append(_("Timetypen i lenken finnes ikke eller kan ikke bestilles på nett. "
@@ -215,15 +123,15 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
     if chosen_type is None and types:
         chosen_type = types[0]
 
-    practitioners = availability.online_practitioners(clinic, chosen_type) if chosen_type else []
+    practitioners = catalog.online_practitioners(clinic, chosen_type) if chosen_type else []
     practitioner = None
     raw_practitioner = params.get("behandler")
     if raw_practitioner:
-        pid = parse_id(raw_practitioner)
+        pid = catalog.parse_id(raw_practitioner)
         practitioner = next((p for p in practitioners if p.pk == pid), None)
         if practitioner is None:
-            notices.append(_("Behandleren i lenken finnes ikke eller har ikke online timebok for denne "
-                             "timetypen. Viser første ledige behandler."))
+            notices.append(_("Behandleren i lenken finnes ikke eller tar ikke imot bestillinger på nett for "
+                             "denne timetypen. Viser første ledige behandler."))
     elif template is not None and "behandler" not in params:
         practitioner = next((p for p in practitioners if p.pk == template.practitioner_id), None)
 
@@ -233,7 +141,7 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
         return sel
 
     today = local_today(clinic, now)
-    last = bookable_last_day(clinic, chosen_type, now)
+    last = catalog.bookable_last_day(clinic, chosen_type, now)
     sel.min_month = today.replace(day=1)
     sel.max_month = last.replace(day=1)
     levels: dict[date, scheduling.DayInfo] = {}
@@ -241,12 +149,16 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
         levels = availability.day_levels(clinic, chosen_type, practitioner, today, last, now=now)
     sel.first_free = next((d for d in sorted(levels) if levels[d].free), None)
 
-    wanted_day = parse_date(params.get("dato"))
+    wanted_day = catalog.parse_date(params.get("dato"))
+    if params.get("dato") and wanted_day is None:
+        sel.notices.append(_("Datoen i lenken er ikke en gyldig dato. Viser første ledige dag."))
     if wanted_day is not None and wanted_day in levels and levels[wanted_day].free:
         sel.day = wanted_day
     elif not params.get("maned"):
         sel.day = sel.first_free  # open on the first free day, with its times shown
-    month = parse_month(params.get("maned"))
+    month = catalog.parse_month(params.get("maned"))
+    if params.get("maned") and month is None:
+        sel.notices.append(_("Måneden i lenken er ikke en gyldig måned. Viser første måned med ledige timer."))
     if month is None:
         month = (sel.day or sel.first_free or today).replace(day=1)
     sel.month = min(max(month, sel.min_month), sel.max_month)
@@ -268,13 +180,3 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
     if sel.day is not None:
         sel.slots = availability.free_slots(clinic, chosen_type, practitioner, sel.day, now=now)
     return sel
-
-
-def find_slot(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner | None,
-              start: datetime, *, now: datetime | None = None) -> scheduling.Slot | None:
-    """The free slot starting at ``start`` (with the practitioner who would get it), or None."""
-    day = local_date(start, clinic)
-    for slot in availability.free_slots(clinic, appointment_type, practitioner, day, now=now):
-        if slot.start == start:
-            return slot
-    return None

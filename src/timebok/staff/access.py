@@ -28,7 +28,6 @@ def clinic_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @functools.wraps(view)
     def wrapper(request: HttpRequest, clinic: str, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = get_object_or_404(user_clinics(request.user), slug=clinic)
-        request.clinic = obj  # type: ignore[attr-defined]
         response = view(request, obj, *args, **kwargs)
         response["Cache-Control"] = "no-store"
         return response

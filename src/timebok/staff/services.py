@@ -9,21 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from timebok.appointments.models import Appointment, Patient
-from timebok.clinics.models import Clinic, normalize_tracking_url
+from timebok.clinics.models import RULE_FIELDS, TRACKING_FIELDS, Clinic, normalize_tracking_url
 from timebok.core import audit
 
-TRACKING_FIELDS = ("tracking_search_url", "tracking_booked_url")
-RULE_FIELDS = (
-    "online_booking",
-    "min_notice_hours",
-    "horizon_days",
-    "cancellation_hours",
-    "max_future_bookings",
-    "first_free_only",
-    "slot_step_minutes",
-    "close_public_holidays",
-    "reminder_hours",
-)
+__all__ = ["RULE_FIELDS", "TRACKING_FIELDS", "log_patient_list_access", "reveal_fnr", "update_booking_rules",
+           "update_tracking_links"]
 
 
 def _update_clinic(clinic: Clinic, *, actor: Any, action: audit.AuditAction, fields: tuple[str, ...],

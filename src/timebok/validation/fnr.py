@@ -23,6 +23,7 @@ Pure Python; must not import Django.
 
 from __future__ import annotations
 
+import re
 from typing import Final, Literal
 
 from timebok.validation.i18n import N_
@@ -35,6 +36,7 @@ __all__ = [
     "FnrError",
     "FnrErrorCode",
     "FnrKind",
+    "contains_fnr",
     "fnr_kind",
     "mask_fnr",
     "normalize_fnr",
@@ -189,3 +191,20 @@ def mask_fnr(value: str) -> str:
     if len(digits) != 11 or not set(digits) <= _ASCII_DIGITS:
         return "*" * 11
     return digits[:6] + "*" * 5
+
+
+# Eleven ASCII digits, optionally split by single spaces, dots or hyphens ("150585 12345",
+# "150585-12345"), and not part of a longer run of digits.
+_IN_TEXT: Final = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){10}(?![ .\-]?[0-9])")
+
+
+def contains_fnr(text: str) -> bool:
+    """Whether ``text`` contains a valid fødselsnummer or D-nummer (synthetic test numbers
+    included), written as 11 digits, optionally grouped ("150585 12345")."""
+    for match in _IN_TEXT.finditer(text):
+        try:
+            _check(match.group(0))
+        except FnrError:
+            continue
+        return True
+    return False

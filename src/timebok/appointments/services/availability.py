@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from timebok import scheduling
 from timebok.appointments.models import Appointment
+from timebok.appointments.services import catalog
 from timebok.clinics.models import (
     AppointmentType,
     Clinic,
@@ -34,33 +35,6 @@ from timebok.clinics.models import (
 def norwegian_holidays(year: int) -> frozenset[date]:
     """Norwegian public holidays of one year (static data, safe to memoise per process)."""
     return frozenset(holidays.country_holidays("NO", years=year, language="no").keys())
-
-
-def holiday_name(day: date) -> str | None:
-    names = holidays.country_holidays("NO", years=day.year, language="no")
-    return names.get(day)
-
-
-def offered_type_ids(practitioner_ids: Iterable[int]) -> dict[int, set[int]]:
-    """practitioner id -> the ids of the types some block of theirs allows."""
-    through = TemplateBlock.appointment_types.through
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = through.objects.filter(templateblock__template__practitioner_id__in=list(practitioner_ids))
-    for pid, tid in rows.values_list("templateblock__template__practitioner_id", "appointmenttype_id"):
-        result[pid].add(tid)
-    return result
-
-
-def online_types(clinic: Clinic) -> list[AppointmentType]:
-    return list(clinic.appointment_types.filter(online=True))
-
-
-def online_practitioners(clinic: Clinic, appointment_type: AppointmentType | None = None) -> list[Practitioner]:
-    """Practitioners with online timebok; with a type, only those whose templates offer it."""
-    qs = clinic.practitioners.filter(online=True)
-    if appointment_type is not None:
-        qs = qs.filter(week_templates__blocks__appointment_types=appointment_type).distinct()
-    return list(qs)
 
 
 def rules_for(appointment_type: AppointmentType, *, online: bool = True) -> scheduling.Rules:
@@ -194,7 +168,7 @@ def _practitioner_ids(clinic: Clinic, appointment_type: AppointmentType,
                       practitioner: Practitioner | None) -> list[int]:
     if practitioner is not None:
         return [practitioner.pk]
-    return [p.pk for p in online_practitioners(clinic, appointment_type)]
+    return [p.pk for p in catalog.online_practitioners(clinic, appointment_type)]
 
 
 def day_levels(

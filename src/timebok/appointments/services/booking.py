@@ -30,7 +30,7 @@ from timebok.appointments.errors import (
     SlotTaken,
 )
 from timebok.appointments.models import Appointment, Patient
-from timebok.appointments.services import availability
+from timebok.appointments.services import availability, catalog
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
 from timebok.core import audit, crypto, display
 
@@ -104,7 +104,7 @@ def _candidates(
     if practitioner is not None:
         ids = [practitioner.pk]
     else:
-        ids = [p.pk for p in availability.online_practitioners(clinic, appointment_type)]
+        ids = [p.pk for p in catalog.online_practitioners(clinic, appointment_type)]
     if not ids:
         return []
     if not online:

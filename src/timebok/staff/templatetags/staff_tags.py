@@ -22,15 +22,3 @@ def widget(field: BoundField, autocomplete: str = "", **attrs: Any) -> Any:
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     return field.as_widget(attrs=attrs)
-
-
-@register.simple_tag
-def tracking_hosts(clinic: Any) -> list[str]:
-    """The host names of a clinic's tracking links (empty when it has none)."""
-    from urllib.parse import urlsplit
-
-    from timebok.staff.tracking import tracking_origins
-
-    if clinic is None:
-        return []
-    return [urlsplit(o).hostname or "" for o in tracking_origins(clinic)]

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from timebok.clinics.models import Clinic
-from timebok.staff import services, stats
+from timebok.insights import counts as stats
+from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import BookingRulesForm, LinkChoice, LinkGeneratorForm, TrackingLinksForm, link_groups
 

@@ -17,8 +17,10 @@
   });
 
   // After "Neste" with mistakes, or a failed confirmation: start at the explanation.
+  // After "Rediger booking": the first field (autofocus, which some browsers skip in frames).
   var problems = document.getElementById("feil");
-  if (problems) { problems.focus(); }
+  var first = document.querySelector("[autofocus]");
+  if (problems) { problems.focus(); } else if (first) { first.focus(); }
 
   var search = document.getElementById("sok");
   if (!search || !window.fetch || !window.URLSearchParams) { return; }
@@ -67,7 +69,12 @@
       .toLocaleDateString(document.documentElement.lang || "nb", { month: "long", year: "numeric" });
   }
 
+  // The page's own "ready" state: aria-busy="true" on the choices and the times from the
+  // moment a choice changes (set synchronously, in the event handler) until everything that
+  // choice started has been shown. Only the latest choice may change the page: an answer to
+  // an older one ("generation") is dropped.
   var pending = 0;
+  var generation = 0;
   var timesBox = document.getElementById("tider");
 
   function busy(delta) {
@@ -78,13 +85,22 @@
     });
   }
 
+  function act(run) {
+    var gen = ++generation;
+    busy(1);
+    var done = function () { busy(-1); };
+    var work;
+    try { work = run(gen); } catch (e) { work = Promise.reject(e); }
+    return Promise.resolve(work).then(done, done);
+  }
+
+  function current(gen) { return gen === generation; }
+
   function getJSON(path, params) {
     var query = new URLSearchParams();
     Object.keys(params).forEach(function (k) { if (params[k]) { query.set(k, params[k]); } });
-    busy(1);
     return fetch(api + path + "?" + query.toString(), { headers: { Accept: "application/json" } })
-      .then(function (r) { busy(-1); if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); },
-            function (e) { busy(-1); throw e; });
+      .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
   }
 
   function pageUrl(extra) {
@@ -211,7 +227,7 @@
     return label.split(",")[0];
   }
 
-  function selectDay(iso, announce) {
+  function selectDay(iso, announce, gen) {
     state.day = iso;
     Array.prototype.forEach.call(calBody.querySelectorAll("button.day:not([disabled])"), function (b) {
       b.setAttribute("aria-pressed", b.value === iso ? "true" : "false");
@@ -221,14 +237,15 @@
     if (!iso) { clearTimes(text("choose")); return Promise.resolve(); }
     clearTimes(text("loading"));
     return getJSON("slots", { timetype: typeSel.value, behandler: practSel.value, date: iso })
-      .then(function (data) { renderSlots(data, dayName(iso)); })
-      .catch(function () { fallback({ dato: iso }); });
+      .then(function (data) { if (current(gen)) { renderSlots(data, dayName(iso)); } })
+      .catch(function () { if (current(gen)) { fallback({ dato: iso }); } });
   }
 
-  function loadMonth() {
+  function loadMonth(gen) {
     return getJSON("availability", { timetype: typeSel.value, behandler: practSel.value,
                                      from: state.month + "-01", to: monthEnd(state.month) })
       .then(function (data) {
+        if (!current(gen)) { return data.days; }
         state.maxMonth = data.last_bookable.slice(0, 7);
         renderMonth(data.days);
         return data.days;
@@ -236,24 +253,25 @@
   }
 
   // A new type or practitioner: open on the first free day, like the first page load.
-  function openFirstFree() {
+  function openFirstFree(gen) {
     var end = ymd(new Date(parseDay(state.today).getTime() + 92 * 86400000));
     return getJSON("availability", { timetype: typeSel.value, behandler: practSel.value,
                                      from: state.today, to: end })
       .then(function (data) {
+        if (!current(gen)) { return null; }
         state.maxMonth = data.last_bookable.slice(0, 7);
         var free = data.days.filter(function (d) { return d.free > 0; })[0];
         state.month = free ? free.date.slice(0, 7) : state.minMonth;
         state.day = free ? free.date : "";
-        return loadMonth();
+        return loadMonth(gen).then(function () { return current(gen) ? selectDay(state.day, false, gen) : null; });
       })
-      .then(function () { return selectDay(state.day, false); })
-      .catch(function () { fallback({}); });
+      .catch(function () { if (current(gen)) { fallback({}); } });
   }
 
-  function refreshPractitioners() {
+  function refreshPractitioners(gen) {
     return getJSON("practitioners", { timetype: typeSel.value }).then(function (list) {
-      var current = practSel.value;
+      if (!current(gen)) { return; }
+      var chosen = practSel.value;
       while (practSel.options.length > 1) { practSel.remove(1); }
       list.forEach(function (p) {
         var opt = document.createElement("option");
@@ -261,19 +279,22 @@
         opt.textContent = p.title ? p.name + ", " + p.title : p.name;
         practSel.appendChild(opt);
       });
-      practSel.value = list.some(function (p) { return String(p.id) === current; }) ? current : "";
+      practSel.value = list.some(function (p) { return String(p.id) === chosen; }) ? chosen : "";
     });
   }
 
   typeSel.addEventListener("change", function () {
     updateInfo();
     announceSearch();
-    refreshPractitioners().then(openFirstFree).catch(function () { fallback({}); });
+    act(function (gen) {
+      return refreshPractitioners(gen).then(function () { return current(gen) ? openFirstFree(gen) : null; })
+        .catch(function () { if (current(gen)) { fallback({}); } });
+    });
   });
 
   practSel.addEventListener("change", function () {
     announceSearch();
-    openFirstFree();
+    act(openFirstFree);
   });
 
   search.addEventListener("click", function (event) {
@@ -281,13 +302,15 @@
     if (!button || button.disabled) { return; }
     if (button.name === "dato") {
       event.preventDefault();
-      selectDay(button.value, true);
+      act(function (gen) { return selectDay(button.value, true, gen); });
     } else if (button.name === "maned") {
       event.preventDefault();
       state.month = button.value;
-      loadMonth().then(function () {
-        if (button.disabled) { monthTitle.setAttribute("tabindex", "-1"); monthTitle.focus(); }
-      }).catch(function () { fallback({ maned: button.value }); });
+      act(function (gen) {
+        return loadMonth(gen).then(function () {
+          if (current(gen) && button.disabled) { monthTitle.setAttribute("tabindex", "-1"); monthTitle.focus(); }
+        }).catch(function () { if (current(gen)) { fallback({ maned: button.value }); } });
+      });
     }
   });
 
@@ -295,7 +318,7 @@
     // Enter in a select, or the hidden "show" button: update in place instead.
     if (!event.submitter || (event.submitter.name !== "dato" && event.submitter.name !== "maned")) {
       event.preventDefault();
-      openFirstFree();
+      act(openFirstFree);
     }
   });
 })();

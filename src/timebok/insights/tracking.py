@@ -1,9 +1,9 @@
 """The clinic's tracking links on the booking page.
 
-The public views call :func:`tracking_csp` to widen the page's Content-Security-Policy to
-exactly the configured tracking hosts, and render ``staff/_tracking.html`` (inside
-``{% block tracking %}``) with :func:`tracking_context`. The static script
-``timebok/staff/tracking.js`` asks for consent ("Godta"/"Avslå", remembered in
+The public views call :func:`apply_tracking_headers` to widen the page's
+Content-Security-Policy to exactly the configured tracking hosts, and render
+``insights/_tracking.html`` (inside ``{% block tracking %}``). The static script
+``timebok/insights/tracking.js`` asks for consent ("Godta"/"Avslå", remembered in
 localStorage) and only then requests:
 
 * the search link once per visit (a sessionStorage flag), when the page was rendered with
@@ -78,16 +78,3 @@ def apply_tracking_headers(response: Any, clinic: Clinic) -> Any:
         extra[directive] = [*extra.get(directive, []), *(s for s in sources if s not in extra.get(directive, []))]
     response.csp_extra = extra
     return response
-
-
-def tracking_context(clinic: Clinic, event: str | None = None, event_key: str = "") -> dict[str, Any]:
-    """Context for ``staff/_tracking.html``: ``{% include "staff/_tracking.html" with ... %}``
-    or merge it into the page's context."""
-    return {
-        "tracking_clinic": clinic,
-        "tracking_search_url": clinic.tracking_search_url,
-        "tracking_booked_url": clinic.tracking_booked_url,
-        "tracking_hosts": [urlsplit(o).hostname for o in tracking_origins(clinic)],
-        "tracking_event": event or "",
-        "tracking_event_key": event_key,
-    }

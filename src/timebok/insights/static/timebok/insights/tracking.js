@@ -9,6 +9,8 @@
 //   event "timebok:booked".
 // - A request is an image beacon of the configured URL exactly as configured, without a
 //   referrer: no personal data, no appointment details, not the page's own URL.
+// - What was requested is written to #tb-tracking's data-sent ("search", "search booked"), so
+//   a test (or a curious clinic) can see it without watching the network.
 (function () {
   "use strict";
   var root = document.getElementById("tb-tracking");
@@ -52,7 +54,11 @@
     if (!urls[kind]) { return; }
     if (getConsent() !== "granted") { pending[kind] = key || ""; return; }
     var flag = "timebok-sporing-" + kind + ":" + slug + (kind === "booked" ? ":" + (key || "") : "");
-    if (once(flag)) { beacon(urls[kind]); }
+    if (once(flag)) {
+      beacon(urls[kind]);
+      var sent = root.getAttribute("data-sent");
+      root.setAttribute("data-sent", sent ? sent + " " + kind : kind);
+    }
   }
   function showBanner(show) {
     if (banner) { banner.hidden = !show; }
@@ -95,4 +101,5 @@
   document.addEventListener("timebok:booked", function (event) {
     fire("booked", event.detail && event.detail.key ? String(event.detail.key) : "");
   });
+  root.setAttribute("data-state", "ready");
 })();

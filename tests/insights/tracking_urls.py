@@ -9,13 +9,13 @@ from django.template import engines
 from django.urls import path
 
 from timebok.clinics.models import Clinic
-from timebok.staff.tracking import apply_tracking_headers
+from timebok.insights.tracking import apply_tracking_headers
 from timebok.urls import urlpatterns as project_urlpatterns
 
 PAGE = """{% load static %}<!doctype html><html lang="nb"><head><meta charset="utf-8">
 <title>Bestill time</title></head><body><main><h1>Bestill time</h1>
 <p><a href="?event=search">Søk</a> <a href="?event=booked&amp;key=A1">Kvittering</a></p>
-{% include "staff/_tracking.html" %}</main></body></html>"""
+{% include "insights/_tracking.html" %}</main></body></html>"""
 
 
 def page(request: HttpRequest, slug: str) -> HttpResponse:

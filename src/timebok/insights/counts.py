@@ -29,7 +29,7 @@ from django.http import HttpRequest
 
 from timebok.clinics.models import Clinic
 from timebok.core.display import local_today
-from timebok.staff.models import DailyCount
+from timebok.insights.models import DailyCount
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import book
-from timebok.staff.models import DailyCount
+from timebok.insights.models import DailyCount
 
 pytestmark = pytest.mark.django_db
 

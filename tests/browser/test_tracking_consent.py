@@ -6,12 +6,22 @@ from __future__ import annotations
 import pytest
 
 pytestmark = [
-    pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.staff.tracking_urls"),
+    pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.insights.tracking_urls"),
 ]
 
 SEARCH = "https://tracker.example/collect?id=AW-123&ev=search"
 BOOKED = "https://tracker.example/collect?id=AW-123&ev=booked"
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
+
+
+def ready(page) -> None:
+    """The tracking script has run (it sends what it may at once, synchronously)."""
+    page.locator("#tb-tracking[data-state=ready]").wait_for(state="attached")
+
+
+def sent(page) -> str:
+    """What the script has requested on this page: "", "search", "booked", …"""
+    return page.locator("#tb-tracking").get_attribute("data-sent") or ""
 
 
 @pytest.fixture
@@ -38,25 +48,29 @@ def test_consent_then_each_link_once(live_server, page, tracked_clinic, hits):
     base = f"{live_server.url}/test-tracking/{tracked_clinic.slug}/"
     page.goto(base + "?event=search")
     banner = page.get_by_role("region", name="Sporing")
+    ready(page)
     assert banner.is_visible()
-    page.wait_for_timeout(300)
-    assert hits == []  # nothing before consent
-    page.get_by_role("button", name="Godta").click()
-    page.wait_for_timeout(300)
+    assert sent(page) == "" and hits == []  # nothing before consent
+    with page.expect_request(SEARCH):
+        page.get_by_role("button", name="Godta").click()
+    assert sent(page) == "search"
     assert [h["url"] for h in hits] == [SEARCH]
     assert not banner.is_visible()
     assert page.evaluate("document.activeElement.id") == "tb-consent-change"
 
     page.goto(base + "?event=search")  # another search in the same visit
+    ready(page)
     page.evaluate("document.dispatchEvent(new CustomEvent('timebok:search'))")
-    page.wait_for_timeout(300)
-    assert [h["url"] for h in hits] == [SEARCH]
+    assert sent(page) == ""
     assert not page.get_by_role("region", name="Sporing").is_visible()  # remembered
 
-    page.goto(base + "?event=booked&key=A1")
-    page.wait_for_timeout(300)
+    with page.expect_request(BOOKED):
+        page.goto(base + "?event=booked&key=A1")
+    ready(page)
+    assert sent(page) == "booked"
     page.reload()
-    page.wait_for_timeout(300)
+    ready(page)
+    assert sent(page) == ""  # a reloaded receipt does not count twice
     assert [h["url"] for h in hits] == [SEARCH, BOOKED]
     for hit in hits:
         assert "referer" not in {k.lower() for k in hit["headers"]}
@@ -64,12 +78,13 @@ def test_consent_then_each_link_once(live_server, page, tracked_clinic, hits):
 
 def test_search_before_consent_fires_once_when_accepted(live_server, page, tracked_clinic, hits):
     page.goto(f"{live_server.url}/test-tracking/{tracked_clinic.slug}/")
+    ready(page)
     page.evaluate("document.dispatchEvent(new CustomEvent('timebok:search'))")
-    page.wait_for_timeout(300)
-    assert hits == []
-    page.get_by_role("button", name="Godta").click()
+    assert sent(page) == "" and hits == []
+    with page.expect_request(SEARCH):
+        page.get_by_role("button", name="Godta").click()
     page.evaluate("document.dispatchEvent(new CustomEvent('timebok:search'))")
-    page.wait_for_timeout(300)
+    assert sent(page) == "search"
     assert [h["url"] for h in hits] == [SEARCH]
 
 
@@ -78,9 +93,11 @@ def test_declined_means_no_request_and_is_remembered(live_server, page, tracked_
     page.goto(base + "?event=search")
     page.get_by_role("button", name="Avslå").click()
     page.evaluate("document.dispatchEvent(new CustomEvent('timebok:search'))")
-    page.goto(base + "?event=booked&key=B2")
-    page.goto(base + "?event=search")
-    page.wait_for_timeout(300)
+    assert sent(page) == ""
+    for query in ("?event=booked&key=B2", "?event=search"):
+        page.goto(base + query)
+        ready(page)
+        assert sent(page) == ""
     assert hits == []
     assert not page.get_by_role("region", name="Sporing").is_visible()
     # The choice can be changed later.

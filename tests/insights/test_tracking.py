@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from timebok.core.middleware import build_policy
-from timebok.staff.tracking import apply_tracking_headers, tracking_csp, tracking_origin
+from timebok.insights.tracking import apply_tracking_headers, tracking_csp, tracking_origin
 
 pytestmark = pytest.mark.django_db
 
@@ -49,20 +49,20 @@ def test_apply_tracking_headers(clinic):
 
 
 def test_include_renders_nothing_without_links(clinic):
-    assert render_to_string("staff/_tracking.html", {"clinic": clinic, "tracking_event": "search"}).strip() == ""
+    assert render_to_string("insights/_tracking.html", {"clinic": clinic, "tracking_event": "search"}).strip() == ""
 
 
 def test_include_renders_banner_and_data_without_inline_script(clinic):
     clinic.tracking_search_url = "https://a.example/s?id=1&x=2"
     clinic.tracking_booked_url = "https://b.example/b"
-    html = render_to_string("staff/_tracking.html", {"clinic": clinic, "tracking_event": "booked",
+    html = render_to_string("insights/_tracking.html", {"clinic": clinic, "tracking_event": "booked",
                                                      "tracking_event_key": "k1"})
     assert 'data-search-url="https://a.example/s?id=1&amp;x=2"' in html
     assert 'data-booked-url="https://b.example/b"' in html
     assert 'data-event="booked"' in html and 'data-event-key="k1"' in html
     assert ">Godta<" in html and ">Avslå<" in html
     assert "a.example, b.example" in html
-    assert 'src="/static/timebok/staff/tracking.js"' in html
+    assert 'src="/static/timebok/insights/tracking.js"' in html
     assert "<script>" not in html and "style=" not in html
 
 
