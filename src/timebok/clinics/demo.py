@@ -60,6 +60,7 @@ DEMO_PATIENTS = [
 
 
 def _type(clinic: Clinic, name: str, **fields: object) -> AppointmentType:
+    fields.setdefault("online", True)  # a new type starts offline; the demo's are bookable at once
     obj, _ = AppointmentType.objects.get_or_create(clinic=clinic, name=name, defaults=fields)
     return obj
 

@@ -34,3 +34,12 @@ def tracking_hosts(clinic: Any) -> list[str]:
     if clinic is None:
         return []
     return [urlsplit(o).hostname or "" for o in tracking_origins(clinic)]
+
+
+@register.filter
+def choice(field: BoundField, value: Any) -> Any:
+    """The sub-widget (one checkbox or radio) of a choice field with this value."""
+    for sub in field.subwidgets:
+        if str(sub.data["value"]) == str(value):
+            return sub
+    return ""
