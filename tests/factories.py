@@ -69,11 +69,11 @@ def make_clinic(slug: str = "fysio", name: str = "Fysio Sentrum") -> Clinic:
     )
     t30 = AppointmentType.objects.create(clinic=clinic, name="Oppfølging", duration_minutes=30,
                                          price=650, info_text="Ta med treningstøy.",
-                                         address="Kirkegata 2, 3. etasje", online=True, sort_order=1)
+                                         address="Kirkegata 2, 3. etasje", online=True)
     t45 = AppointmentType.objects.create(clinic=clinic, name="Førstegangstime", duration_minutes=45,
-                                         price=850, online=True, sort_order=2)
+                                         price=850, online=True)
     offline = AppointmentType.objects.create(clinic=clinic, name="Gruppetime", duration_minutes=60,
-                                             price=200, online=False, sort_order=3)
+                                             price=200, online=False)
     p1 = Practitioner.objects.create(clinic=clinic, name="Anne Lie", title="Fysioterapeut", sort_order=1)
     p2 = Practitioner.objects.create(clinic=clinic, name="Bjørn Dahl", title="Kiropraktor", sort_order=2)
     p3 = Practitioner.objects.create(clinic=clinic, name="Cecilie Ås", title="Fysioterapeut",
