@@ -12,7 +12,6 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -142,10 +141,9 @@ def load_demo(today: date | None = None, *, stdout: object = None) -> Clinic:
         user_model = get_user_model()
         user = user_model.objects.filter(username="demo").first()
         if user is None:
-            user = user_model.objects.create_user("demo", password="demo", is_staff=True,  # noqa: S106
+            # A clinic's staff user: the Timebok module only (the Django admin is for superusers).
+            user = user_model.objects.create_user("demo", password="demo",  # noqa: S106
                                                   first_name="Demo", last_name="Resepsjon")
-            perms = Permission.objects.filter(content_type__app_label__in=["clinics", "appointments"])
-            user.user_permissions.set(perms)
         clinic.staff.add(user)
 
     with muted():  # no confirmations or reminders for the made-up demo patients
