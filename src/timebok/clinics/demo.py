@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
+from timebok.appointments.services.availability import norwegian_holidays
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.clinics.models import (
     AppointmentType,
@@ -170,8 +171,13 @@ def _fill_appointments(clinic: Clinic, today: date, practitioners: list[Practiti
     patients = [PatientDetails(first_name=f, last_name=ln, fnr=n, email=e, phone=p)
                 for f, ln, n, e, p in DEMO_PATIENTS]
     now = timezone.now()
+    closed = {d for y in (today.year, horizon_end.year) for d in norwegian_holidays(y)}
+    for c in Closure.objects.filter(clinic=clinic, practitioner=None, start_time=None, end_date__gte=today):
+        closed |= {c.start_date + timedelta(days=i) for i in range((c.end_date - c.start_date).days + 1)}
     for offset in range(DAYS_AHEAD):  # from today, so the overview shows a full day at once
         day = today + timedelta(days=offset)
+        if day in closed:
+            continue  # no made-up patients on the clinic's closed days
         rng = random.Random(day.toordinal())  # noqa: S311 - demo data, not security
         roll = rng.random()
         fill = 1.0 if roll < 0.12 else 0.85 if roll < 0.35 else rng.uniform(0.2, 0.5)

@@ -139,8 +139,7 @@ class WeekGridForm(forms.Form):
                     error_messages={"invalid_choice": _("Velg timetyper fra listen.")})
         for j in range(self.plan_count):
             self.fields[f"a{j}-fra"] = DayField(label=_("Fra dato"), required=False)
-            self.fields[f"a{j}-til"] = DayField(label=_("Til dato"), required=False,
-                                                help_text=_("Tomt betyr inntil videre."))
+            self.fields[f"a{j}-til"] = DayField(label=_("Til dato"), required=False)
             self.fields[f"a{j}-uker"] = forms.ChoiceField(label=_("Uker"), choices=TemplatePeriod.PARITY_CHOICES,
                                                           initial="all")
             self.fields[f"a{j}-fjern"] = forms.BooleanField(label=_("Fjern"), required=False)
