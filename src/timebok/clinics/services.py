@@ -394,8 +394,8 @@ class ClosureResult:
 def default_reason(spec: ClosureSpec) -> str:
     """What a cancellation message says when staff gave no reason."""
     if spec.practitioner_id is None:
-        return _("Klinikken er stengt.")
-    return _("Behandleren er ikke til stede.")
+        return _("Klinikken er stengt")
+    return _("Behandleren er ikke til stede")
 
 
 def _check_covered(clinic: Clinic, specs: Sequence[ClosureSpec], shown: Collection[int]) -> list[Appointment]:

@@ -14,7 +14,7 @@ from timebok.validation.i18n import N_
 __all__ = ["ClockError", "format_clock", "parse_clock"]
 
 # H, HH, HMM, HHMM, or H/HH followed by one separator (: . ,) and two minute digits.
-_PATTERN = re.compile(r"(?P<h>\d{1,2})(?:[:.,]?(?P<m>\d{2}))?")
+_PATTERN = re.compile(r"(?P<h>[0-9]{1,2})(?:[:.,]?(?P<m>[0-9]{2}))?")
 
 MESSAGE_FORMAT = N_("Skriv klokkeslettet som 8, 0830, 8.30 eller 08:30.")
 MESSAGE_RANGE = N_("Klokkeslettet må være mellom 00:00 og 23:59, f.eks. 8.30 eller 16.00.")
