@@ -317,7 +317,7 @@ def test_cancel_them_all_and_tell_each_patient_the_reason_and_phone(
 def test_a_closure_without_a_reason_still_says_why(clinic, staff_user, booked_day, settings,
                                                    django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    day, a, b, _other = booked_day
+    day, a, _b, _other = booked_day
     anne = clinic.practitioners.get(name="Anne Lie")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -328,7 +328,7 @@ def test_a_closure_without_a_reason_still_says_why(clinic, staff_user, booked_da
 
 
 def test_time_range_closure_covers_only_overlapping_appointments(clinic, staff_user, booked_day):
-    day, a, b, _other = booked_day
+    day, a, _b, _other = booked_day
     with pytest.raises(services.ClosureHasBookings) as info:
         services.create_closure(clinic, ClosureSpec(day, day, time(9, 15), time(12)), actor=staff_user)
     assert [x.pk for x in info.value.appointments] == [a.pk]  # 09:00–09:30 overlaps; 14:00 does not

@@ -78,7 +78,8 @@ def test_bad_input_next_to_the_field_kept_nothing_saved(staff_client, clinic, da
 
 @pytest.fixture
 def booked(clinic, day):
-    a = book(clinic, day=day, hour=9, practitioner="Anne Lie", patient=details(1, first_name="Ola", last_name="Pasient"))
+    a = book(clinic, day=day, hour=9, practitioner="Anne Lie",
+             patient=details(1, first_name="Ola", last_name="Pasient"))
     b = book(clinic, day=day, hour=13, minute=30, practitioner="Bjørn Dahl", type_name="Førstegangstime",
              patient=details(2))
     return a, b
