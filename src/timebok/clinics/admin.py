@@ -41,11 +41,11 @@ class SuperuserLoginForm(AdminAuthenticationForm):
     """The admin's login refuses anyone but a superuser, with a pointer to the module."""
 
     def confirm_login_allowed(self, user: Any) -> None:
-        super().confirm_login_allowed(user)
-        if not user.is_superuser:
+        if user.is_active and not user.is_superuser:  # (the password was right: say where to go)
             raise ValidationError(
                 _("Administrasjonen er bare for driftsansvarlige. Klinikkens ansatte logger inn i "
                   "Timebok på %(url)s."), code="not_superuser", params={"url": "/timebok/logg-inn/"})
+        super().confirm_login_allowed(user)
 
 
 admin.site.has_permission = superusers_only  # type: ignore[method-assign]
@@ -91,7 +91,8 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "online_booking"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["staff"]
+    # A plain multiple select for staff: Django's filter_horizontal widget fails axe
+    # (aria-label on a span inside the label).
     fieldsets = [
         (None, {"fields": ["name", "slug", "address", "phone", "email", "timezone", "staff"]}),
         ("Online bestilling", {"fields": [
