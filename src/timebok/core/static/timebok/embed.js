@@ -44,10 +44,10 @@
   });
 
   // A page that loaded before this script ran has posted its height already: ask again.
+  // The hello carries nothing, so it may go to any origin (a frame still on about:blank).
   function hello() {
     frames().forEach(function (frame) {
-      var origin = originOf(frame.src);
-      if (origin && frame.contentWindow) { frame.contentWindow.postMessage({ type: "timebok:hello" }, origin); }
+      if (frame.contentWindow) { frame.contentWindow.postMessage({ type: "timebok:hello" }, "*"); }
     });
   }
   hello();
