@@ -104,6 +104,16 @@ def test_norwegian_times_and_a_lunch_break_copied_to_every_weekday(staff_client,
     assert "Ukemalen er lagret, og mandag er kopiert til alle hverdager." in page
 
 
+def test_copying_an_empty_day_wipes_nothing(staff_client, clinic):
+    tmpl = clinic.practitioners.get(name="Anne Lie").week_templates.get()
+    before = blocks(tmpl)
+    data = grid(name=tmpl.name, days={0: [("8", "11.30", [])]}, kopier="2")  # Wednesday is empty
+    response = staff_client.post(url(clinic, "week_template", pk=tmpl.pk), data)
+    assert response.status_code == 200
+    assert "Fyll inn arbeidstiden for onsdag før du kopierer den" in response.content.decode()
+    assert blocks(tmpl) == before
+
+
 @pytest.mark.parametrize(("start", "end", "message"), [
     ("25.00", "26", "Klokkeslettet må være mellom 00:00 og 23:59"),
     ("8.3", "12", "Skriv klokkeslettet som 8, 0830, 8.30 eller 08:30."),

@@ -142,6 +142,9 @@ def template_edit(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse
     form = WeekGridForm(request.POST, template=template, types=types)
     copy = request.POST.get("kopier", "")
     copy_day = int(copy) if copy.isdigit() and int(copy) < 5 else None
+    if form.is_valid() and copy_day is not None and not any(b.weekday == copy_day for b in form.blocks):
+        form.add_error(None, _("Fyll inn arbeidstiden for %(day)s før du kopierer den til alle hverdager.") % {
+            "day": str(dict(WEEKDAYS)[copy_day])})
     if form.is_valid():
         blocks = form.blocks_with_copy(copy_day) if copy_day is not None else form.blocks
         try:
