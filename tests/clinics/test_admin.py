@@ -42,6 +42,7 @@ def superuser_client(client, django_user_model):
 def test_admin_is_in_bokmaal(superuser_client):
     html = superuser_client.get("/admin/").content.decode()
     assert "Administrasjon" in html and "Logg ut" in html
+    assert 'href="/timebok/"' in html  # "Vis nettsted" goes back to the module
 
 
 def test_superuser_sees_every_clinic(superuser_client, clinic, other_clinic):

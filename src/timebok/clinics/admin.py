@@ -28,6 +28,7 @@ from timebok.clinics.validation import BlockSpec, overlapping_blocks, types_that
 admin.site.site_header = "Timebok"
 admin.site.site_title = "Timebok"
 admin.site.index_title = "Administrasjon"
+admin.site.site_url = "/timebok/"  # "Vis nettsted" leads back to the Timebok module, not to /
 
 
 def superusers_only(request: HttpRequest) -> bool:
