@@ -44,7 +44,7 @@ def make_bench_clinic(*, today: date | None = None, seed: int = 20261126) -> Any
         )
         types = [
             AppointmentType.objects.create(clinic=clinic, name=f"Time {m} min", duration_minutes=m, price=m * 20,
-                                           sort_order=i)
+                                           online=True, sort_order=i)
             for i, m in enumerate((15, 30, 45))
         ]
         practitioners = [

@@ -32,7 +32,7 @@ cat <<TXT
   Timebok kjører (demo):
     Bestillingsside:  ${TIMEBOK_BASE_URL}/b/demo/
     Timebok (ansatte): ${TIMEBOK_BASE_URL}/timebok/   bruker: demo   passord: demo
-    Admin:            ${TIMEBOK_BASE_URL}/admin/
+    Admin:            ${TIMEBOK_BASE_URL}/admin/   (bare superbrukere: manage.py createsuperuser)
     Utgående e-post:  var/outbox/   (bakgrunnsjobber logges i var/worker.log)
 
 TXT

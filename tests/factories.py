@@ -69,9 +69,9 @@ def make_clinic(slug: str = "fysio", name: str = "Fysio Sentrum") -> Clinic:
     )
     t30 = AppointmentType.objects.create(clinic=clinic, name="Oppfølging", duration_minutes=30,
                                          price=650, info_text="Ta med treningstøy.",
-                                         address="Kirkegata 2, 3. etasje")
+                                         address="Kirkegata 2, 3. etasje", online=True)
     t45 = AppointmentType.objects.create(clinic=clinic, name="Førstegangstime", duration_minutes=45,
-                                         price=850)
+                                         price=850, online=True)
     offline = AppointmentType.objects.create(clinic=clinic, name="Gruppetime", duration_minutes=60,
                                              price=200, online=False)
     p1 = Practitioner.objects.create(clinic=clinic, name="Anne Lie", title="Fysioterapeut", sort_order=1)

@@ -181,7 +181,8 @@ def test_time_taken_before_confirm_offers_nearest_times(live_server, request, vi
 def test_week_template_link_preselects_its_types(live_server, request, viewport):
     pg = request.getfixturevalue(viewport)
     clinic = make_clinic()
-    extra = AppointmentType.objects.create(clinic=clinic, name="Kort kontroll", duration_minutes=15, price=300)
+    extra = AppointmentType.objects.create(clinic=clinic, name="Kort kontroll", duration_minutes=15, price=300,
+                                         online=True)
     anne = clinic.practitioners.get(name="Anne Lie")
     tmpl = WeekTemplate.objects.create(practitioner=anne, name="Kveld")
     TemplatePeriod.objects.create(template=tmpl, start_date=datetime.now().date())

@@ -28,14 +28,16 @@ def test_plain_http_is_redirected_to_https(anon_client):
 
 
 @pytest.mark.parametrize("object_id", ["1", "not-a-uuid", "00000000-0000-0000-0000-000000000000", "%00"])
-def test_view_on_site_of_a_task_result_is_a_404_not_a_500(staff_client, object_id):
-    """The admin's view-on-site for django-tasks' task results (UUID keys)."""
+def test_view_on_site_of_a_task_result_is_a_404_not_a_500(admin_client, staff_client, object_id):
+    """The admin's view-on-site for django-tasks' task results (UUID keys). The admin is for
+    superusers; other staff are sent to its login."""
     from django.contrib.contenttypes.models import ContentType
     from django_tasks_db.models import DBTaskResult
 
     ct = ContentType.objects.get_for_model(DBTaskResult)
-    assert staff_client.get(f"/admin/r/{ct.pk}/{object_id}/").status_code == 404
-    assert staff_client.get(f"/admin/r/abc/{object_id}/").status_code == 404
+    assert admin_client.get(f"/admin/r/{ct.pk}/{object_id}/").status_code == 404
+    assert admin_client.get(f"/admin/r/abc/{object_id}/").status_code == 404
+    assert staff_client.get(f"/admin/r/{ct.pk}/{object_id}/").status_code == 302
 
 
 def test_view_on_site_needs_a_staff_login(anon_client):

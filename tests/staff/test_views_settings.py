@@ -226,6 +226,43 @@ def test_qr_download(staff_client, clinic):
     assert staff_client.get(url(clinic, "qr"), {"lenke": "nope"}).status_code == 404
 
 
+def test_choices_patients_cannot_book_are_marked_with_why_and_not_offered(staff_client, clinic):
+    from timebok.clinics.models import AppointmentType, TemplatePeriod
+
+    group = clinic.appointment_types.get(name="Gruppetime")  # not online
+    cecilie = clinic.practitioners.get(name="Cecilie Ås")  # no online timebok
+    nobody = AppointmentType.objects.create(clinic=clinic, name="Akupunktur", duration_minutes=30, online=True)
+    bjorn_tmpl = clinic.practitioners.get(name="Bjørn Dahl").week_templates.get()
+    TemplatePeriod.objects.filter(template=bjorn_tmpl).update(end_date=timezone.localdate() - timedelta(days=1))
+    html = staff_client.get(url(clinic)).content.decode()
+    section = html[html.index('id="lenker"'):]
+
+    def choice(value):
+        start = section.index(f'id="lenke-{value}"')
+        return section[section.rindex("<li", 0, start):section.index("</li>", start)]
+
+    assert "disabled" in choice(f"t{group.pk}") and "Timetypen kan ikke bestilles online." in choice(f"t{group.pk}")
+    assert "Ingen ukemal tillater timetypen." in choice(f"t{nobody.pk}")
+    tmpl = cecilie.week_templates.get()
+    assert "disabled" in choice(f"u{tmpl.pk}") and "Cecilie Ås har ikke online timebok." in choice(f"u{tmpl.pk}")
+    assert "har ingen arbeidsplan som gjelder nå eller senere" in choice(f"u{bjorn_tmpl.pk}")
+    assert "disabled" not in choice(f"t{clinic.appointment_types.get(name='Oppfølging').pk}")
+
+    # Asked for anyway (an old bookmark): no link, and the reason.
+    for value in (f"t{group.pk}", f"u{tmpl.pk}", f"t{nobody.pk}"):
+        page = staff_client.get(url(clinic), {"lenke": value}).content.decode()
+        assert "Klikk for å åpne lenken" not in page and "Pasientene kan ikke bestille gjennom denne lenken nå" in page
+        assert staff_client.get(url(clinic, "qr"), {"lenke": value}).status_code == 404
+
+
+def test_iframe_snippet_sizes_itself_with_the_loader_and_has_a_fixed_fallback(staff_client, clinic):
+    t = clinic.appointment_types.get(name="Oppfølging")
+    html = staff_client.get(url(clinic), {"lenke": f"t{t.pk}"}).content.decode()
+    snippet = html[html.index('id="link-iframe"'):html.index("</textarea>", html.index('id="link-iframe"'))]
+    assert 'height=&quot;900&quot;' in snippet and "data-timebok-embed" in snippet
+    assert "&lt;script src=&quot;http://testserver/static/timebok/embed.js&quot; async&gt;" in snippet
+
+
 # --- Built-in counts -------------------------------------------------------------------------
 
 def test_counts_table_and_chart(staff_client, clinic, other_clinic):

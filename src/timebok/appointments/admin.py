@@ -2,10 +2,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from timebok.appointments.models import Appointment, Patient
 from timebok.clinics.admin import ClinicScopedAdmin
-from timebok.core import audit
+from timebok.core import audit, display
 
 
 def _log_list(request: HttpRequest, response: HttpResponse, patient_of: Any) -> None:
@@ -52,7 +53,10 @@ class PatientAdmin(ClinicScopedAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(ClinicScopedAdmin):
-    list_display = ["start", "practitioner", "appointment_type", "status", "source", "reference"]
+    """Read-only apart from the comment. Never deleted: cancelling (in the Timebok module,
+    through cancel_appointment) is the only way an appointment ends."""
+
+    list_display = ["local_start", "practitioner", "appointment_type", "status", "source", "reference"]
     list_filter = ["clinic", "status", "source", "practitioner"]
     date_hierarchy = "start"
     readonly_fields = [
@@ -64,6 +68,17 @@ class AppointmentAdmin(ClinicScopedAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # appointments are created only by the booking service
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # cancel instead: the patient is told, the time is freed, the audit log says who
+
+    @admin.display(description=_("tid"), ordering="start")
+    def local_start(self, obj: Appointment) -> str:
+        """On the clinic's clock, not the server's."""
+        return display.when_text(obj.start, obj.clinic.tz, obj.end)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("clinic", "practitioner", "appointment_type")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         response = super().change_view(request, object_id, form_url, extra_context)

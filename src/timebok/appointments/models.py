@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from timebok.core import crypto
+from timebok.core import crypto, display
 from timebok.validation.fnr import mask_fnr
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -122,7 +122,8 @@ class Appointment(models.Model):
         # (migration 0002): no two booked appointments of one practitioner overlap.
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.start:%Y-%m-%d %H:%M}"
+        """"2CHTGBQ8 fredag 27. november 2026 kl. 09:15", on the clinic's clock."""
+        return f"{self.reference} {display.when_text(self.start, self.clinic.tz)}"
 
     @property
     def is_booked(self) -> bool:

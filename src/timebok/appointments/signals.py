@@ -1,7 +1,8 @@
 """Events, sent only after the transaction that caused them has committed.
 
 appointment_booked(sender=Appointment, appointment=..., manage_token=str | None)
-appointment_cancelled(sender=Appointment, appointment=..., by_patient=bool)
+appointment_cancelled(sender=Appointment, appointment=..., by_patient=bool, reason=str)
+    (``reason``: the clinic's reason, or "")
 """
 
 from django.dispatch import Signal

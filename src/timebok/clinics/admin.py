@@ -1,4 +1,6 @@
-"""The Django admin, in bokmål, limited to the clinics a staff user belongs to."""
+"""The Django admin, in bokmål, for superusers only (see superusers_only). The clinic
+scoping below is defence in depth: it would keep a non-superuser to their own clinics' rows
+if the admin were ever opened to them again."""
 
 from __future__ import annotations
 
@@ -6,9 +8,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from timebok.clinics.models import (
     RULE_FIELDS,
@@ -26,6 +30,29 @@ from timebok.clinics.validation import BlockSpec, overlapping_blocks, types_that
 admin.site.site_header = "Timebok"
 admin.site.site_title = "Timebok"
 admin.site.index_title = "Administrasjon"
+admin.site.site_url = "/timebok/"  # "Vis nettsted" leads back to the Timebok module, not to /
+
+
+def superusers_only(request: HttpRequest) -> bool:
+    """The Django admin is for the operator's superusers. Clinic staff set everything up in
+    the Timebok module (/timebok/), through services that validate and audit each change."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+class SuperuserLoginForm(AdminAuthenticationForm):
+    """The admin's login refuses anyone but a superuser, with a pointer to the module."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if user.is_active and not user.is_superuser:  # (the password was right: say where to go)
+            raise ValidationError(
+                _("Administrasjonen er bare for driftsansvarlige. Klinikkens ansatte logger inn i "
+                  "Timebok på %(url)s."), code="not_superuser", params={"url": "/timebok/logg-inn/"})
+        super().confirm_login_allowed(user)
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
+admin.site.login_form = SuperuserLoginForm
 
 
 def user_clinic_ids(request: HttpRequest) -> list[int] | None:
@@ -67,7 +94,8 @@ class ClinicScopedAdmin(admin.ModelAdmin):
 class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "online_booking"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["staff"]
+    # A plain multiple select for staff: Django's filter_horizontal widget fails axe
+    # (aria-label on a span inside the label).
     fieldsets = [
         (None, {"fields": ["name", "slug", "address", "phone", "email", "timezone", "staff"]}),
         ("Bestilling på nett", {"fields": list(RULE_FIELDS)}),

@@ -12,12 +12,12 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
+from timebok.appointments.services.availability import norwegian_holidays
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.clinics.models import (
     AppointmentType,
@@ -60,6 +60,7 @@ DEMO_PATIENTS = [
 
 
 def _type(clinic: Clinic, name: str, **fields: object) -> AppointmentType:
+    fields.setdefault("online", True)  # a new type starts offline; the demo's are bookable at once
     obj, _ = AppointmentType.objects.get_or_create(clinic=clinic, name=name, defaults=fields)
     return obj
 
@@ -141,10 +142,9 @@ def load_demo(today: date | None = None, *, stdout: object = None) -> Clinic:
         user_model = get_user_model()
         user = user_model.objects.filter(username="demo").first()
         if user is None:
-            user = user_model.objects.create_user("demo", password="demo", is_staff=True,  # noqa: S106
+            # A clinic's staff user: the Timebok module only (the Django admin is for superusers).
+            user = user_model.objects.create_user("demo", password="demo",  # noqa: S106
                                                   first_name="Demo", last_name="Resepsjon")
-            perms = Permission.objects.filter(content_type__app_label__in=["clinics", "appointments"])
-            user.user_permissions.set(perms)
         clinic.staff.add(user)
 
     with muted():  # no confirmations or reminders for the made-up demo patients
@@ -171,8 +171,13 @@ def _fill_appointments(clinic: Clinic, today: date, practitioners: list[Practiti
     patients = [PatientDetails(first_name=f, last_name=ln, fnr=n, email=e, phone=p)
                 for f, ln, n, e, p in DEMO_PATIENTS]
     now = timezone.now()
+    closed = {d for y in (today.year, horizon_end.year) for d in norwegian_holidays(y)}
+    for c in Closure.objects.filter(clinic=clinic, practitioner=None, start_time=None, end_date__gte=today):
+        closed |= {c.start_date + timedelta(days=i) for i in range((c.end_date - c.start_date).days + 1)}
     for offset in range(DAYS_AHEAD):  # from today, so the overview shows a full day at once
         day = today + timedelta(days=offset)
+        if day in closed:
+            continue  # no made-up patients on the clinic's closed days
         rng = random.Random(day.toordinal())  # noqa: S311 - demo data, not security
         roll = rng.random()
         fill = 1.0 if roll < 0.12 else 0.85 if roll < 0.35 else rng.uniform(0.2, 0.5)

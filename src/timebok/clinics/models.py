@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from timebok.core import display
+
 WEEKDAYS = [
     (0, _("mandag")),
     (1, _("tirsdag")),
@@ -242,7 +244,9 @@ class AppointmentType(models.Model):
     price = models.PositiveIntegerField(_("pris (kr)"), null=True, blank=True)
     info_text = models.TextField(_("informasjon til pasienten"), blank=True)
     address = models.CharField(_("oppmøteadresse"), max_length=300, blank=True)
-    online = models.BooleanField(_("kan bestilles online"), default=True)
+    # Starts offline: it goes online once a practitioner's week template allows it
+    # (timebok.clinics.services refuses the switch before that).
+    online = models.BooleanField(_("kan bestilles online"), default=False)
     sensitive = models.BooleanField(
         _("sensitiv"), default=False,
         help_text=_("Navnet på timetypen tas ikke med i e-post, SMS eller kalenderfil."),
@@ -385,8 +389,11 @@ class TemplatePeriod(models.Model):
         ordering = ["start_date"]
 
     def __str__(self) -> str:
-        end = self.end_date.isoformat() if self.end_date else "…"
-        return f"{self.start_date.isoformat()}–{end} ({self.get_parity_display()})"
+        if self.end_date:
+            dates = display.date_range_text(self.start_date, self.end_date)
+        else:
+            dates = _("fra %(date)s") % {"date": display.date_text(self.start_date)}
+        return f"{dates} ({self.get_parity_display()})"
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -415,7 +422,10 @@ class Closure(models.Model):
         ordering = ["start_date"]
 
     def __str__(self) -> str:
-        return f"{self.start_date}–{self.end_date} {self.reason}".strip()
+        text = display.date_range_text(self.start_date, self.end_date)
+        if self.start_time and self.end_time:
+            text += f" kl. {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{text} {self.reason}".strip()
 
     def clean(self) -> None:
         errors: dict[str, object] = {}

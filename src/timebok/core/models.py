@@ -11,12 +11,23 @@ class AuditAction(models.TextChoices):
     APPOINTMENT_BOOKED = "appointment.booked", _("time bestilt")
     AUTH_LOGIN_ATTACK_SUSPECTED = "auth.login_attack_suspected", _("mange innloggingsforsøk på ett brukernavn")
     APPOINTMENT_CANCELLED = "appointment.cancelled", _("time avbestilt")
+    APPOINTMENT_TYPE_CREATED = "appointment_type.created", _("timetype opprettet")
+    APPOINTMENT_TYPE_UPDATED = "appointment_type.updated", _("timetype endret")
+    APPOINTMENT_TYPE_REORDERED = "appointment_type.reordered", _("rekkefølgen på timetypene endret")
+    CLOSURE_CREATED = "closure.created", _("stengt lagt inn")
+    CLOSURE_DELETED = "closure.deleted", _("stengt slettet")
     CLINIC_TRACKING_UPDATED = "clinic.tracking_updated", _("sporingslenker endret")
     CLINIC_RULES_UPDATED = "clinic.rules_updated", _("regler for bestilling på nett endret")
     PATIENT_DETAILS_ACCEPTED = "patient.details_accepted", _("oppgitte opplysninger lagt inn i pasientkortet")
     PATIENT_FNR_REVEALED = "patient.fnr_revealed", _("fødselsnummer vist")
     PATIENT_LIST_VIEWED = "patient.list_viewed", _("pasienter vist i oversikt")
     PATIENT_VIEWED = "patient.viewed", _("pasient vist")
+    PRACTITIONER_CREATED = "practitioner.created", _("behandler lagt til")
+    PRACTITIONER_UPDATED = "practitioner.updated", _("behandler endret")
+    PRACTITIONER_REORDERED = "practitioner.reordered", _("rekkefølgen på behandlerne endret")
+    WEEK_TEMPLATE_CREATED = "week_template.created", _("ukemal opprettet")
+    WEEK_TEMPLATE_UPDATED = "week_template.updated", _("ukemal endret")
+    WEEK_TEMPLATE_DELETED = "week_template.deleted", _("ukemal slettet")
 
 
 class AuditEntry(models.Model):

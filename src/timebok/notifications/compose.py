@@ -32,6 +32,7 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 
 def _patient_messages(
     appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool = False,
+    extra: dict[str, object] | None = None,
 ) -> list[OutgoingMessage]:
     # Only the contact given with this appointment (or entered by staff for it): never the
     # patient record's, which a later booking with the same number must not redirect.
@@ -40,6 +41,7 @@ def _patient_messages(
         return []
     link = content.LINK_PLACEHOLDER if token else None
     ctx = content.context(appointment, link=link)
+    ctx.update(extra or {})
     # A reminder sent after the cancellation deadline offers the clinic's phone, not the link.
     ctx["deadline_passed"] = send_after >= cancellation_deadline(appointment)
     secret = crypto.encrypt(token) if token else ""
@@ -103,13 +105,17 @@ def on_booked(appointment: Appointment, token: str | None, *, now: datetime | No
     return _store(rows)
 
 
-def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | None = None,
+def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | None = None, reason: str = "",
                  ) -> list[OutgoingMessage]:
-    """Drop the pending reminder, tell the patient, and the practitioner if they want it."""
+    """Drop the pending reminder, tell the patient, and the practitioner if they want it.
+
+    With a ``reason`` (the clinic cancelled, e.g. for a closure's "Planleggingsdag") the
+    patient's message says the clinic had to cancel, why, and the clinic's phone number."""
     now = now or timezone.now()
     OutgoingMessage.objects.filter(
         appointment=appointment, kind=Kind.REMINDER, status=OutgoingMessage.Status.PENDING,
     ).update(status=OutgoingMessage.Status.SKIPPED, link_token_encrypted="")
-    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now, token=None, cancelled=True)
+    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now, token=None, cancelled=True,
+                             extra={"reason": reason.strip().rstrip(".")})
     rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now, by_patient=by_patient)
     return _store(rows)

@@ -36,10 +36,11 @@ def appointment_booked(sender: Any, appointment: Any, manage_token: str | None =
         logger.exception("could not create messages for appointment %s", appointment.pk)
 
 
-def appointment_cancelled(sender: Any, appointment: Any, by_patient: bool = False, **kwargs: Any) -> None:
+def appointment_cancelled(sender: Any, appointment: Any, by_patient: bool = False, reason: str = "",
+                          **kwargs: Any) -> None:
     if is_muted():
         return
     try:
-        _hand_over(compose.on_cancelled(appointment, by_patient=by_patient))
+        _hand_over(compose.on_cancelled(appointment, by_patient=by_patient, reason=reason))
     except Exception:
         logger.exception("could not create cancellation messages for appointment %s", appointment.pk)

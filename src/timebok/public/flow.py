@@ -362,7 +362,7 @@ class Receipt(Step):
             "price_text": display.price_text(appointment.price),
             "deadline": display.when_text(cancellation_deadline(appointment), tz),
             # Where the confirmation went (the contact given with the booking).
-            "email": appointment.patient.email if appointment.patient else "",
+            "email": appointment.email,
             "tracking_event": "booked" if appointment.is_booked else "",
             # Lets the tracking script fire once per booking, also when the receipt is reloaded.
             "tracking_event_key": hashlib.sha256(token.encode()).hexdigest()[:16],

@@ -10,14 +10,15 @@ from django import forms
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from timebok.clinics import readiness
 from timebok.clinics.models import (
     TRACKING_MESSAGES,
-    AppointmentType,
     Clinic,
     Practitioner,
     WeekTemplate,
     normalize_tracking_url,
 )
+from timebok.core import display
 from timebok.staff.services import RULE_FIELDS
 
 TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
@@ -60,8 +61,12 @@ class BookingRulesForm(forms.ModelForm):
 class LinkChoice:
     value: str  # e.g. "t5", "t5-b2", "u7"
     label: str
-    note: str  # e.g. "ikke online" (or "")
     query: dict[str, int]
+    problems: tuple[str, ...] = ()  # why patients could not book through it now (empty: it works)
+
+    @property
+    def works(self) -> bool:
+        return not self.problems
 
 
 @dataclass(frozen=True)
@@ -74,28 +79,30 @@ class LinkGroup:
 
 def link_groups(clinic: Clinic) -> list[LinkGroup]:
     """Every appointment type, and every week template of every practitioner, grouped per
-    practitioner (first a group for any practitioner)."""
-    types = list(AppointmentType.objects.filter(clinic=clinic))
-    offline = str(_("kan ikke bestilles online"))
+    practitioner (first a group for any practitioner). A choice patients could not book
+    through (an offline type or practitioner, a type no template allows, a template without
+    a current or future arbeidsplan) carries the reasons, and is not offered as a link."""
+    setup = readiness.Setup.load(clinic, display.local_today(clinic))
+    types = sorted(setup.types.values(), key=lambda t: (t.sort_order, t.name))
     groups = [
         LinkGroup(
             legend=str(_("Alle behandlere")), note="",
-            types=[LinkChoice(f"t{t.pk}", t.name, "" if t.online else offline, {"timetype": t.pk}) for t in types],
+            types=[LinkChoice(f"t{t.pk}", t.name, {"timetype": t.pk}, tuple(setup.type_problems(t.pk)))
+                   for t in types],
             templates=[],
         )
     ]
-    practitioners = list(Practitioner.objects.filter(clinic=clinic))
-    templates = list(WeekTemplate.objects.filter(practitioner__clinic=clinic).prefetch_related(
-        "blocks__appointment_types"))
-    for p in practitioners:
+    templates = list(WeekTemplate.objects.filter(practitioner__clinic=clinic))
+    for p in sorted(setup.practitioners.values(), key=lambda p: (p.sort_order, p.name)):
         own = [t for t in templates if t.practitioner_id == p.pk]
-        offered = {at.pk for tmpl in own for b in tmpl.blocks.all() for at in b.appointment_types.all()}
+        offered = {tid for tmpl in own for tid in setup.templates[tmpl.pk].type_ids}
         groups.append(LinkGroup(
             legend=str(p),
             note="" if p.online else str(_("har ikke online timebok")),
-            types=[LinkChoice(f"t{t.pk}-b{p.pk}", t.name, "" if t.online else offline,
-                              {"timetype": t.pk, "behandler": p.pk}) for t in types if t.pk in offered],
-            templates=[LinkChoice(f"u{tmpl.pk}", tmpl.name, "", {"ukemal": tmpl.pk}) for tmpl in own],
+            types=[LinkChoice(f"t{t.pk}-b{p.pk}", t.name, {"timetype": t.pk, "behandler": p.pk},
+                              tuple(setup.type_problems(t.pk, p.pk))) for t in types if t.pk in offered],
+            templates=[LinkChoice(f"u{tmpl.pk}", tmpl.name, {"ukemal": tmpl.pk},
+                                  tuple(setup.template_problems(tmpl.pk))) for tmpl in own],
         ))
     return groups
 
@@ -112,6 +119,15 @@ class LinkGeneratorForm(forms.Form):
         self.groups = groups
         self.choices_by_value = {c.value: c for g in groups for c in (*g.types, *g.templates)}
         self.fields["lenke"].choices = [(v, c.label) for v, c in self.choices_by_value.items()]
+
+    def clean_lenke(self) -> str:
+        value: str = self.cleaned_data["lenke"]
+        choice = self.choices_by_value[value]
+        if not choice.works:
+            raise forms.ValidationError(
+                _("Pasientene kan ikke bestille gjennom denne lenken nå: %(why)s")
+                % {"why": " ".join(choice.problems)})
+        return value
 
     @property
     def chosen(self) -> LinkChoice | None:

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from timebok.appointments.models import Appointment, Patient
 from timebok.clinics.models import RULE_FIELDS, TRACKING_FIELDS, Clinic, normalize_tracking_url
+from timebok.clinics.services import availability_changed
 from timebok.core import audit
 
 __all__ = ["RULE_FIELDS", "TRACKING_FIELDS", "log_patient_list_access", "reveal_fnr", "update_booking_rules",
@@ -35,6 +36,8 @@ def _update_clinic(clinic: Clinic, *, actor: Any, action: audit.AuditAction, fie
         if changes:
             locked.save(update_fields=list(changes))
             audit.record(action, actor=actor, clinic=locked, obj=locked, changes=changes)
+            if action == audit.AuditAction.CLINIC_RULES_UPDATED:
+                availability_changed(locked)
     for name in values:
         setattr(clinic, name, getattr(locked, name))
     return locked

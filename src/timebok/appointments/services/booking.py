@@ -274,8 +274,12 @@ def cancel_appointment(
     actor: Any = None,
     by_patient: bool = False,
     now: datetime | None = None,
+    reason: str = "",
 ) -> Appointment:
-    """Cancel; a patient only before the deadline. Frees the time at once."""
+    """Cancel; a patient only before the deadline. Frees the time at once.
+
+    ``reason`` is the clinic's reason (e.g. the closure's "Planleggingsdag"); it goes into the
+    audit entry and the patient's cancellation message."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         appt = Appointment.objects.select_for_update().select_related(
@@ -290,11 +294,11 @@ def cancel_appointment(
         appt.save(update_fields=["status", "cancelled_at"])
         audit.record(
             audit.AuditAction.APPOINTMENT_CANCELLED, actor=actor, clinic=appt.clinic, obj=appt,
-            by_patient=by_patient, reference=appt.reference,
+            by_patient=by_patient, reference=appt.reference, **({"reason": reason} if reason else {}),
         )
         transaction.on_commit(
             lambda: signals.appointment_cancelled.send(
-                sender=Appointment, appointment=appt, by_patient=by_patient
+                sender=Appointment, appointment=appt, by_patient=by_patient, reason=reason
             )
         )
     return appt

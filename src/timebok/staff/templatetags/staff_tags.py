@@ -22,3 +22,12 @@ def widget(field: BoundField, autocomplete: str = "", **attrs: Any) -> Any:
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def choice(field: BoundField, value: Any) -> Any:
+    """The sub-widget (one checkbox or radio) of a choice field with this value."""
+    for sub in field.subwidgets:
+        if str(sub.data["value"]) == str(value):
+            return sub
+    return ""

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from timebok.insights import counts as stats
 from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import BookingRulesForm, LinkChoice, LinkGeneratorForm, TrackingLinksForm, link_groups
+from timebok.staff.views._forms import add_errors
 
 CHART_DAY_WIDTH = 16
 CHART_HEIGHT = 120
@@ -30,8 +32,13 @@ def booking_url(request: HttpRequest, clinic: Clinic, choice: LinkChoice) -> str
     return request.build_absolute_uri(f"/b/{clinic.slug}/?{urlencode(choice.query)}")
 
 
-def iframe_snippet(url: str, title: str) -> str:
-    return f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" height="900" loading="lazy"></iframe>'
+def iframe_snippet(url: str, title: str, loader_url: str) -> str:
+    """The iframe, and the loader that sizes it to its content (static/timebok/embed.js).
+    Without the script (blocked, or not pasted) the iframe keeps a fixed 900 px and scrolls."""
+    return (
+        f'<iframe src="{escape(url)}" title="{escape(title)}" width="100%" height="900" loading="lazy" '
+        f'data-timebok-embed></iframe>\n<script src="{escape(loader_url)}" async></script>'
+    )
 
 
 def qr_svg(url: str, title: str) -> str:
@@ -66,7 +73,8 @@ def _context(request: HttpRequest, clinic: Clinic, *, tracking_form: TrackingLin
         link = {
             "choice": chosen,
             "url": url,
-            "iframe": iframe_snippet(url, _("Bestill time hos %(clinic)s") % {"clinic": clinic.name}),
+            "iframe": iframe_snippet(url, _("Bestill time hos %(clinic)s") % {"clinic": clinic.name},
+                                     request.build_absolute_uri(static("timebok/embed.js"))),
             "qr": qr_svg(url, _("QR-kode for bestillingslenken")),
             "qr_download": reverse("staff:qr", kwargs={"clinic": clinic.slug}) + "?" + urlencode(
                 {"lenke": chosen.value}),
@@ -106,7 +114,7 @@ def save_tracking(request: HttpRequest, clinic: Clinic) -> HttpResponse:
                 booked_url=form.cleaned_data["tracking_booked_url"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Sporingslenkene er lagret."))
             return redirect(reverse("staff:settings", kwargs={"clinic": clinic.slug}) + "#sporing")
@@ -124,19 +132,13 @@ def save_rules(request: HttpRequest, clinic: Clinic) -> HttpResponse:
                 name: form.cleaned_data[name] for name in services.RULE_FIELDS
             })
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Reglene for online bestilling er lagret."))
             return redirect(reverse("staff:settings", kwargs={"clinic": clinic.slug}) + "#regler")
     return render(request, "staff/settings.html", _context(request, clinic, rules_form=form))
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @clinic_view
