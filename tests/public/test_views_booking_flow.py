@@ -137,7 +137,9 @@ def test_double_click_refresh_and_back_resubmit_book_once(anon_client, clinic):
 def test_existing_patient_is_matched_by_fnr(anon_client, clinic):
     for hour, email in ((9, "kari@example.com"), (10, "ny@example.com")):
         token = token_of(summary(anon_client, clinic, hour=hour, epost=email).content.decode())
-        anon_client.post(url(clinic, "bekreft/"), {"utkast": token, "handling": "godkjenn"})
+        receipt = anon_client.post(url(clinic, "bekreft/"), {"utkast": token, "handling": "godkjenn"}, follow=True)
+        # The receipt names where this booking's confirmation went.
+        assert email in receipt.content.decode()
     patient = Patient.objects.get()  # matched, and never changed by a booking
     assert patient.email == "kari@example.com" and patient.appointments.count() == 2
     assert sorted(patient.appointments.values_list("email", flat=True)) == ["kari@example.com", "ny@example.com"]
