@@ -1,8 +1,11 @@
 """Free-time computation.
 
-Internally every instant is an ``int`` of microseconds since the Unix epoch
-(UTC), so comparisons are exact and never trip over ``fold`` (two aware
-datetimes sharing a tzinfo compare by wall clock, ignoring fold).
+Every instant is an ``int`` of microseconds since the Unix epoch (UTC), so
+comparisons are exact and never trip over ``fold`` (two aware datetimes
+sharing a tzinfo compare by wall clock, ignoring fold).  The engine's input
+is an :class:`~.types.IntInput`; a :class:`~.types.ScheduleInput` (dates,
+times and datetimes) is adapted to it first (:func:`to_int_input`), converting
+only the busy appointments near the dates asked about.
 
 Wall-clock to instant conversion is done once per *day*: a day whose UTC
 offset is the same at its midnight and at the next midnight (both folds) is
@@ -26,9 +29,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from .types import Busy, DayInfo, ScheduleInput, Slot, Template, level_for
+from .types import (
+    Busy,
+    DayInfo,
+    IntBlock,
+    IntClosure,
+    IntInput,
+    IntPeriod,
+    IntTemplate,
+    ScheduleInput,
+    Slot,
+    level_for,
+)
 
-__all__ = ["Availability", "day_levels", "free_slots"]
+__all__ = ["Availability", "day_levels", "free_slots", "to_int_input"]
 
 _UTC = UTC
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
@@ -122,6 +136,89 @@ def _merge(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
             ends.append(e)
     return starts, ends
 
+# --------------------------------------------------------------------------- datetime adapter
+
+
+def _int_input(data: ScheduleInput, busy: Iterable[tuple[int, int, int]]) -> IntInput:
+    """``data`` in integers, with the given busy rows."""
+    if data.now.tzinfo is None or data.now.utcoffset() is None:
+        raise ValueError("ScheduleInput.now must be an aware datetime")
+    templates = [
+        IntTemplate(
+            t.id,
+            t.practitioner_id,
+            tuple(IntBlock(b.weekday, _time_us(b.start), _time_us(b.end), b.type_ids) for b in t.blocks),
+            tuple(
+                IntPeriod(p.start.toordinal(), None if p.end is None else p.end.toordinal(), p.parity)
+                for p in t.periods
+            ),
+        )
+        for t in data.templates
+    ]
+    closures = [
+        IntClosure(
+            c.start_date.toordinal(),
+            c.end_date.toordinal(),
+            None if c.start_time is None else _time_us(c.start_time),
+            None if c.end_time is None else _time_us(c.end_time),
+            c.practitioner_id,
+        )
+        for c in data.closures
+    ]
+    return IntInput(
+        tz=data.tz,
+        now=_to_us(data.now),
+        templates=templates,
+        closures=closures,
+        closed_dates=frozenset(d.toordinal() for d in data.closed_dates),
+        busy=busy,
+        rules=data.rules,
+    )
+
+
+def _group_busy_datetimes(busy: Iterable[Busy], lo: int, hi: int) -> dict[int, list[Busy]]:
+    """Busy appointments overlapping ``[lo - 1 day, hi + 1 day)``, per practitioner: a
+    cheap filter before converting (which :class:`Availability` does per practitioner,
+    on first use)."""
+    # Comparing aware datetimes that share a tzinfo object is fast (wall fields
+    # only; fold is ignored, which the one-day margin absorbs), so the bounds
+    # are converted to each busy's tzinfo once.
+    groups: dict[int, list[Busy]] = {}
+    lo_dt = _from_us(lo - _DAY_US, _UTC)
+    hi_dt = _from_us(hi + _DAY_US, _UTC)
+    cur_tz: tzinfo | None = _UTC
+    cur_lo, cur_hi = lo_dt, hi_dt
+    for b in busy:
+        s = b.start
+        tzi = s.tzinfo
+        if tzi is not cur_tz:
+            if tzi is None:
+                raise ValueError(f"Busy.start must be aware: {b!r}")
+            cur_tz = tzi
+            cur_lo = lo_dt.astimezone(tzi)
+            cur_hi = hi_dt.astimezone(tzi)
+        if s < cur_hi and b.end > cur_lo:
+            lst = groups.get(b.practitioner_id)
+            if lst is None:
+                groups[b.practitioner_id] = [b]
+            else:
+                lst.append(b)
+    return groups
+
+
+def to_int_input(data: ScheduleInput) -> IntInput:
+    """The integer form of ``data`` (every busy appointment converted).
+
+    :class:`Availability` does this itself when given a :class:`ScheduleInput`,
+    converting only the busy appointments near its window.
+    """
+    rows = []
+    for b in data.busy:
+        if b.start.tzinfo is None:
+            raise ValueError(f"Busy.start must be aware: {b!r}")
+        rows.append((b.practitioner_id, _to_us(b.start), _to_us(b.end)))
+    return _int_input(data, rows)
+
 
 class _Grid:
     """Candidate starts of one (weekday, set of applying templates) for one query."""
@@ -154,7 +251,7 @@ class _Query:
         self.template_bounds: dict[int, list[list[tuple[int, int]]]] = {}
         self.grids: dict[tuple[int, tuple[int, ...]], _Grid] = {}
 
-    def grid(self, templates: Sequence[Template], weekday: int, applying: tuple[int, ...]) -> _Grid:
+    def grid(self, templates: Sequence[IntTemplate], weekday: int, applying: tuple[int, ...]) -> _Grid:
         key = (weekday, applying)
         grid = self.grids.get(key)
         if grid is None:
@@ -165,7 +262,7 @@ class _Query:
                     per_weekday = [[] for _ in range(7)]
                     for b in templates[idx].blocks:
                         if self.type_id in b.type_ids:
-                            per_weekday[b.weekday].append((_time_us(b.start), _time_us(b.end)))
+                            per_weekday[b.weekday].append((b.start, b.end))
                     self.template_bounds[idx] = per_weekday
                 bounds.extend(per_weekday[weekday])
             grid = _Grid(bounds, self.step_us, self.dur_us)
@@ -192,13 +289,14 @@ class _Practitioner:
 
 
 class Availability:
-    """Indexed view of a :class:`ScheduleInput` for answering many queries.
+    """Indexed view of a schedule input for answering many queries.
 
-    Built once, it answers :meth:`free_slots` and :meth:`day_levels` for any
-    type, duration and practitioner set without re-reading the input: busy
-    intervals are filtered to the window, converted to integers, merged with
-    partial closures and sorted per practitioner (lazily, on first use);
-    closures are indexed per date; templates per weekday.
+    Built once from an :class:`IntInput` (the integer entry point) or a
+    :class:`ScheduleInput` (adapted to integers here), it answers
+    :meth:`free_slots` and :meth:`day_levels` for any type, duration and
+    practitioner set without re-reading the input: busy intervals are filtered
+    to the window, merged with partial closures and sorted per practitioner
+    (lazily, on first use); closures are indexed per date; templates per weekday.
 
     The window is ``[start, end]`` clipped to the bookable dates (from the
     local date of ``now + notice`` to local today + ``horizon_days``);
@@ -210,19 +308,20 @@ class Availability:
     """
 
     def __init__(
-        self, data: ScheduleInput, start: date | None = None, end: date | None = None
+        self, data: ScheduleInput | IntInput, start: date | None = None, end: date | None = None
     ) -> None:
+        busy_datetimes: Sequence[Busy] | None = None
+        if isinstance(data, ScheduleInput):
+            busy_datetimes = data.busy
+            data = _int_input(data, busy=())  # busy is converted below, only inside the window
         tz = data.tz
         rules = data.rules
-        self._data = data
         self._tz = tz
         self._first_free_only = rules.first_free_only
         step = rules.step_minutes
         self._step_us: int | None = None if step is None else step * 60 * _SEC_US
-        if data.now.tzinfo is None or data.now.utcoffset() is None:
-            raise ValueError("ScheduleInput.now must be an aware datetime")
-        self._min_start = _to_us(data.now) + rules.notice // _US
-        today = data.now.astimezone(tz).date()
+        self._min_start = data.now + rules.notice // _US
+        today = _from_us(data.now, tz).date()
         #: Dates outside [bookable_first, bookable_last] hold no free time.
         self.bookable_first = _from_us(self._min_start, tz).date() - _ONE_DAY
         self.bookable_last = today + timedelta(days=rules.horizon_days)
@@ -236,6 +335,7 @@ class Availability:
 
         # --- days: weekday, parity, wall->instant base, midnight instants ---
         self._days: list[date] = [first + timedelta(days=i) for i in range(n + 1)]
+        first_ordinal = first.toordinal()
         self._bases: list[int | None] = []
         self._midnights: list[int] = []
         offsets: list[tuple[timedelta | None, timedelta | None]] = []
@@ -246,7 +346,7 @@ class Availability:
         for i, d in enumerate(self._days):
             o0, o1 = offsets[i]
             if o0 is None or o1 is None:
-                raise ValueError("ScheduleInput.tz gives no UTC offset")
+                raise ValueError("the input's tz gives no UTC offset")
             # Midnight itself is unambiguous iff both folds agree.
             midnight = _naive_midnight_us(d) - o0 // _US if o0 == o1 else _wall_lookup(tz, d, 0)[0]
             self._midnights.append(midnight)
@@ -256,28 +356,25 @@ class Availability:
 
         # --- closures, per day index ---
         closed: set[int] = set()
-        for i in range(n):
-            if self._days[i] in data.closed_dates:
-                closed.add(i)
+        for ordinal in data.closed_dates:
+            if 0 <= ordinal - first_ordinal < n:
+                closed.add(ordinal - first_ordinal)
         clinic_parts: list[tuple[int, int]] = []
         self._pract_closed: dict[int, set[int]] = {}
         self._pract_parts: dict[int, list[tuple[int, int]]] = {}
         if n:
             for c in data.closures:
-                a = max(c.start_date, first)
-                b = min(c.end_date, last)
-                if a > b:
+                i0 = max(c.start_date - first_ordinal, 0)
+                i1 = min(c.end_date - first_ordinal, n - 1)
+                if i0 > i1:
                     continue
-                i0 = (a - first).days
-                i1 = (b - first).days
                 pid = c.practitioner_id
-                if c.start_time is None and c.end_time is None:
+                s_wall, e_wall = c.start_time, c.end_time
+                if s_wall is None and e_wall is None:
                     target = closed if pid is None else self._pract_closed.setdefault(pid, set())
                     target.update(range(i0, i1 + 1))
                     continue
                 parts = clinic_parts if pid is None else self._pract_parts.setdefault(pid, [])
-                s_wall = None if c.start_time is None else _time_us(c.start_time)
-                e_wall = None if c.end_time is None else _time_us(c.end_time)
                 for i in range(i0, i1 + 1):
                     s = self._midnights[i] if s_wall is None else self._wall(i, s_wall)[0]
                     e = self._midnights[i + 1] if e_wall is None else self._wall(i, e_wall)[0]
@@ -286,14 +383,19 @@ class Availability:
         self._clinic_parts = clinic_parts
 
         # --- busy: cheap pre-filter to the window, grouped by practitioner ---
-        self._raw_busy: dict[int, list[Busy]] = {}
+        self._raw_busy: dict[int, list[tuple[int, int]]] = {}
+        #: Datetime input: busy appointments near the window, converted on first use.
+        self._busy_datetimes: dict[int, list[Busy]] = {}
         if n:
-            lo = _from_us(self._midnights[0] - _DAY_US, _UTC)
-            hi = _from_us(self._midnights[n] + _DAY_US, _UTC)
-            self._group_busy(data.busy, lo, hi)
+            lo = self._midnights[0] - _DAY_US
+            hi = self._midnights[n] + _DAY_US
+            if busy_datetimes is None:
+                self._group_busy(data.busy, lo, hi)
+            else:
+                self._busy_datetimes = _group_busy_datetimes(busy_datetimes, lo, hi)
 
         # --- templates per practitioner ---
-        self._templates: Sequence[Template] = data.templates
+        self._templates: Sequence[IntTemplate] = data.templates
         self._by_pract: dict[int, list[int]] = {}
         for idx, t in enumerate(data.templates):
             self._by_pract.setdefault(t.practitioner_id, []).append(idx)
@@ -302,28 +404,15 @@ class Availability:
 
     # ----------------------------------------------------------------- setup
 
-    def _group_busy(self, busy: Sequence[Busy], lo: datetime, hi: datetime) -> None:
-        # Comparing aware datetimes that share a tzinfo object is fast (wall
-        # fields only; fold is ignored, which the one-day margin absorbs),
-        # so the bounds are converted to each busy's tzinfo once.
+    def _group_busy(self, busy: Iterable[tuple[int, int, int]], lo: int, hi: int) -> None:
         groups = self._raw_busy
-        cur_tz: tzinfo | None = _UTC
-        cur_lo, cur_hi = lo, hi
-        for b in busy:
-            s = b.start
-            tzi = s.tzinfo
-            if tzi is not cur_tz:
-                if tzi is None:
-                    raise ValueError(f"Busy.start must be aware: {b!r}")
-                cur_tz = tzi
-                cur_lo = lo.astimezone(tzi)
-                cur_hi = hi.astimezone(tzi)
-            if s < cur_hi and b.end > cur_lo:
-                lst = groups.get(b.practitioner_id)
+        for pid, s, e in busy:
+            if s < hi and e > lo:
+                lst = groups.get(pid)
                 if lst is None:
-                    groups[b.practitioner_id] = [b]
+                    groups[pid] = [(s, e)]
                 else:
-                    lst.append(b)
+                    lst.append((s, e))
 
     def _wall(self, i: int, wall_us: int) -> tuple[int, bool]:
         """(instant, exists) of a wall time on day index ``i``."""
@@ -342,17 +431,14 @@ class Availability:
         if p is None:
             intervals = list(self._clinic_parts)
             intervals.extend(self._pract_parts.get(pid, ()))
-            busy_starts: list[int] = []
-            for b in self._raw_busy.get(pid, ()):
-                s = _to_us(b.start)
-                e = _to_us(b.end)
-                if e > s:
-                    intervals.append((s, e))
-                busy_starts.append(s)
+            raw = self._raw_busy.get(pid)
+            if raw is None:
+                raw = [(_to_us(b.start), _to_us(b.end)) for b in self._busy_datetimes.get(pid, ())]
+            intervals.extend(raw)
             starts, ends = _merge(intervals)
             per_day: dict[int, int] = {}
             mids = self._midnights
-            for s in busy_starts:
+            for s, _e in raw:
                 k = bisect_right(mids, s) - 1  # day whose [midnight, next midnight) holds s
                 if 0 <= k < self._n:
                     per_day[k] = per_day.get(k, 0) + 1
@@ -365,8 +451,9 @@ class Availability:
         if per_day is None:
             tmpl = self._templates
             idxs = self._by_pract.get(pid, [])
+            days = [(d.toordinal(), d.isocalendar()[1] % 2 == 1) for d in self._days[: self._n]]
             per_day = [
-                tuple(idx for idx in idxs if tmpl[idx].applies(d)) for d in self._days[: self._n]
+                tuple(idx for idx in idxs if tmpl[idx].applies(o, odd)) for o, odd in days
             ]
             self._applying[pid] = per_day
         return per_day[i]
@@ -487,7 +574,7 @@ class Availability:
 
 
 def free_slots(
-    data: ScheduleInput,
+    data: ScheduleInput | IntInput,
     type_id: int,
     duration: timedelta,
     day: date,
@@ -505,7 +592,7 @@ def free_slots(
 
 
 def day_levels(
-    data: ScheduleInput,
+    data: ScheduleInput | IntInput,
     type_id: int,
     duration: timedelta,
     start: date,
