@@ -26,7 +26,7 @@ Wall-time conventions on complex days:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from .types import (
@@ -139,8 +139,8 @@ def _merge(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
 # --------------------------------------------------------------------------- datetime adapter
 
 
-def _int_input(data: ScheduleInput, busy: Iterable[tuple[int, int, int]]) -> IntInput:
-    """``data`` in integers, with the given busy rows."""
+def _int_input(data: ScheduleInput, busy: Mapping[int, Sequence[tuple[int, int]]]) -> IntInput:
+    """``data`` in integers, with the given busy intervals."""
     if data.now.tzinfo is None or data.now.utcoffset() is None:
         raise ValueError("ScheduleInput.now must be an aware datetime")
     templates = [
@@ -212,18 +212,18 @@ def to_int_input(data: ScheduleInput) -> IntInput:
     :class:`Availability` does this itself when given a :class:`ScheduleInput`,
     converting only the busy appointments near its window.
     """
-    rows = []
+    busy: dict[int, list[tuple[int, int]]] = {}
     for b in data.busy:
         if b.start.tzinfo is None:
             raise ValueError(f"Busy.start must be aware: {b!r}")
-        rows.append((b.practitioner_id, _to_us(b.start), _to_us(b.end)))
-    return _int_input(data, rows)
+        busy.setdefault(b.practitioner_id, []).append((_to_us(b.start), _to_us(b.end)))
+    return _int_input(data, busy)
 
 
 class _Grid:
     """Candidate starts of one (weekday, set of applying templates) for one query."""
 
-    __slots__ = ("full", "simple")
+    __slots__ = ("all_bits", "full", "simple")
 
     def __init__(self, bounds: Iterable[tuple[int, int]], step_us: int, dur_us: int) -> None:
         best: dict[int, int] = {}
@@ -237,12 +237,14 @@ class _Grid:
         self.full: list[tuple[int, int]] = sorted(best.items())
         #: wall starts that fit their block on a day without a DST transition.
         self.simple: list[int] = [s for s, e in self.full if s + dur_us <= e]
+        #: one bit per entry of ``simple``, all set.
+        self.all_bits = (1 << len(self.simple)) - 1
 
 
 class _Query:
     """Per (type, duration, step) caches shared by all days and practitioners."""
 
-    __slots__ = ("dur_us", "grids", "step_us", "template_bounds", "type_id")
+    __slots__ = ("by_bounds", "dur_us", "grids", "step_us", "template_bounds", "type_id")
 
     def __init__(self, type_id: int, dur_us: int, step_us: int) -> None:
         self.type_id = type_id
@@ -250,6 +252,9 @@ class _Query:
         self.step_us = step_us
         self.template_bounds: dict[int, list[list[tuple[int, int]]]] = {}
         self.grids: dict[tuple[int, tuple[int, ...]], _Grid] = {}
+        #: One grid per distinct set of blocks, so that practitioners with the same
+        #: hours share it (and day_levels can unite their free bits).
+        self.by_bounds: dict[tuple[tuple[int, int], ...], _Grid] = {}
 
     def grid(self, templates: Sequence[IntTemplate], weekday: int, applying: tuple[int, ...]) -> _Grid:
         key = (weekday, applying)
@@ -265,7 +270,10 @@ class _Query:
                             per_weekday[b.weekday].append((b.start, b.end))
                     self.template_bounds[idx] = per_weekday
                 bounds.extend(per_weekday[weekday])
-            grid = _Grid(bounds, self.step_us, self.dur_us)
+            canonical = tuple(sorted(set(bounds)))
+            grid = self.by_bounds.get(canonical)
+            if grid is None:
+                grid = self.by_bounds[canonical] = _Grid(canonical, self.step_us, self.dur_us)
             self.grids[key] = grid
         return grid
 
@@ -273,19 +281,36 @@ class _Query:
 class _Practitioner:
     """One practitioner's indexed data over the window."""
 
-    __slots__ = ("blocked_ends", "blocked_starts", "busy_per_day", "closed_days")
+    __slots__ = ("blocked_ends", "blocked_starts", "busy", "busy_starts", "closed_days")
 
     def __init__(
         self,
         blocked_starts: list[int],
         blocked_ends: list[int],
         closed_days: frozenset[int],
-        busy_per_day: dict[int, int],
+        busy: list[tuple[int, int]],
     ) -> None:
+        #: busy appointments and partial closures, merged: sorted, disjoint.
         self.blocked_starts = blocked_starts
         self.blocked_ends = blocked_ends
         self.closed_days = closed_days
-        self.busy_per_day = busy_per_day
+        self.busy = busy
+        self.busy_starts: list[int] | None = None
+
+    def busy_on(self, day_start: int, day_end: int) -> int:
+        """Busy appointments starting in ``[day_start, day_end)``."""
+        starts = self.busy_starts
+        if starts is None:
+            starts = self.busy_starts = sorted(s for s, _e in self.busy)
+        return bisect_left(starts, day_end) - bisect_left(starts, day_start)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """Indices of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 class Availability:
@@ -313,7 +338,7 @@ class Availability:
         busy_datetimes: Sequence[Busy] | None = None
         if isinstance(data, ScheduleInput):
             busy_datetimes = data.busy
-            data = _int_input(data, busy=())  # busy is converted below, only inside the window
+            data = _int_input(data, busy={})  # busy is converted below, only inside the window
         tz = data.tz
         rules = data.rules
         self._tz = tz
@@ -382,17 +407,15 @@ class Availability:
         self._clinic_closed = frozenset(closed)
         self._clinic_parts = clinic_parts
 
-        # --- busy: cheap pre-filter to the window, grouped by practitioner ---
-        self._raw_busy: dict[int, list[tuple[int, int]]] = {}
+        # --- busy, per practitioner: filtered to the window on first use ---
+        #: busy appointments overlapping [_busy_lo, _busy_hi) can touch a day of the window.
+        self._busy_lo = self._midnights[0] - _DAY_US
+        self._busy_hi = self._midnights[n] + _DAY_US
+        self._busy: Mapping[int, Sequence[tuple[int, int]]] = data.busy
         #: Datetime input: busy appointments near the window, converted on first use.
         self._busy_datetimes: dict[int, list[Busy]] = {}
-        if n:
-            lo = self._midnights[0] - _DAY_US
-            hi = self._midnights[n] + _DAY_US
-            if busy_datetimes is None:
-                self._group_busy(data.busy, lo, hi)
-            else:
-                self._busy_datetimes = _group_busy_datetimes(busy_datetimes, lo, hi)
+        if busy_datetimes is not None and n:
+            self._busy_datetimes = _group_busy_datetimes(busy_datetimes, self._busy_lo, self._busy_hi)
 
         # --- templates per practitioner ---
         self._templates: Sequence[IntTemplate] = data.templates
@@ -400,19 +423,10 @@ class Availability:
         for idx, t in enumerate(data.templates):
             self._by_pract.setdefault(t.practitioner_id, []).append(idx)
         self._applying: dict[int, list[tuple[int, ...]]] = {}
+        self._day_keys: list[tuple[int, bool]] | None = None  # (ordinal, odd ISO week) per day
         self._practs: dict[int, _Practitioner] = {}
 
     # ----------------------------------------------------------------- setup
-
-    def _group_busy(self, busy: Iterable[tuple[int, int, int]], lo: int, hi: int) -> None:
-        groups = self._raw_busy
-        for pid, s, e in busy:
-            if s < hi and e > lo:
-                lst = groups.get(pid)
-                if lst is None:
-                    groups[pid] = [(s, e)]
-                else:
-                    lst.append((s, e))
 
     def _wall(self, i: int, wall_us: int) -> tuple[int, bool]:
         """(instant, exists) of a wall time on day index ``i``."""
@@ -429,34 +443,32 @@ class Availability:
     def _practitioner(self, pid: int) -> _Practitioner:
         p = self._practs.get(pid)
         if p is None:
+            lo, hi = self._busy_lo, self._busy_hi
+            if self._busy_datetimes:
+                busy = [(_to_us(b.start), _to_us(b.end)) for b in self._busy_datetimes.get(pid, ())]
+            else:
+                busy = [iv for iv in self._busy.get(pid, ()) if iv[0] < hi and iv[1] > lo]
             intervals = list(self._clinic_parts)
             intervals.extend(self._pract_parts.get(pid, ()))
-            raw = self._raw_busy.get(pid)
-            if raw is None:
-                raw = [(_to_us(b.start), _to_us(b.end)) for b in self._busy_datetimes.get(pid, ())]
-            intervals.extend(raw)
+            intervals.extend(busy)
             starts, ends = _merge(intervals)
-            per_day: dict[int, int] = {}
-            mids = self._midnights
-            for s, _e in raw:
-                k = bisect_right(mids, s) - 1  # day whose [midnight, next midnight) holds s
-                if 0 <= k < self._n:
-                    per_day[k] = per_day.get(k, 0) + 1
-            p = _Practitioner(starts, ends, frozenset(self._pract_closed.get(pid, ())), per_day)
+            p = _Practitioner(starts, ends, frozenset(self._pract_closed.get(pid, ())), busy)
             self._practs[pid] = p
         return p
 
-    def _applying_templates(self, pid: int, i: int) -> tuple[int, ...]:
+    def _applying_templates(self, pid: int) -> list[tuple[int, ...]]:
+        """Per day index, the indices of ``pid``'s templates that apply that day."""
         per_day = self._applying.get(pid)
         if per_day is None:
             tmpl = self._templates
             idxs = self._by_pract.get(pid, [])
-            days = [(d.toordinal(), d.isocalendar()[1] % 2 == 1) for d in self._days[: self._n]]
+            if self._day_keys is None:
+                self._day_keys = [(d.toordinal(), d.isocalendar()[1] % 2 == 1) for d in self._days[: self._n]]
             per_day = [
-                tuple(idx for idx in idxs if tmpl[idx].applies(o, odd)) for o, odd in days
+                tuple(idx for idx in idxs if tmpl[idx].applies(o, odd)) for o, odd in self._day_keys
             ]
             self._applying[pid] = per_day
-        return per_day[i]
+        return per_day
 
     # ----------------------------------------------------------------- core
 
@@ -493,7 +505,7 @@ class Availability:
         min_start = self._min_start
         dur = q.dur_us
         for pid in pids:
-            applying = self._applying_templates(pid, i)
+            applying = self._applying_templates(pid)[i]
             if not applying:
                 continue
             grid = q.grid(self._templates, weekday, applying)
@@ -527,6 +539,72 @@ class Availability:
                     found[s] = pid
         return found
 
+    def _free_mask(self, p: _Practitioner, grid: _Grid, i: int, dur: int) -> int:
+        """Bit ``j`` set iff ``grid.simple[j]`` is free for ``p`` on the simple day ``i``.
+
+        Works per blocked interval, not per candidate: an interval ``[s, e)``
+        blocks the candidates starting in ``(s - dur, e)``, a run of bits.
+        """
+        base = self._midnights[i]  # == self._bases[i] on a simple day
+        offs = grid.simple
+        mask = grid.all_bits
+        if self._min_start > base:  # too soon (notice)
+            mask &= ~((1 << bisect_left(offs, self._min_start - base)) - 1)
+        bs, be = p.blocked_starts, p.blocked_ends
+        # Intervals that end after midnight and start before the last candidate ends.
+        for k in range(bisect_right(be, base), bisect_left(bs, self._midnights[i + 1] + dur)):
+            first = bisect_right(offs, bs[k] - dur - base)
+            stop = bisect_left(offs, be[k] - base)
+            if first < stop:
+                mask &= ~((1 << stop) - (1 << first))
+        return mask
+
+    def _count_free(self, q: _Query, days: set[int], pids: Sequence[int]) -> dict[int, int]:
+        """Distinct free start times per day index, for any of ``pids``."""
+        counts: dict[int, int] = {}
+        simple_days = sorted(i for i in days if self._bases[i] is not None and i not in self._clinic_closed)
+        # Per simple day: the grid of the first practitioner with candidates, the union
+        # of the free bits of every practitioner sharing that grid, and for the others
+        # (other templates) their free instants.
+        union: dict[int, tuple[_Grid, int]] = {}
+        extra: dict[int, set[int]] = {}
+        dur = q.dur_us
+        templates = self._templates
+        for pid in pids:
+            applying = self._applying_templates(pid)
+            p: _Practitioner | None = None
+            for i in simple_days:
+                if not applying[i]:
+                    continue
+                grid = q.grid(templates, self._days[i].weekday(), applying[i])
+                if not grid.simple:
+                    continue
+                if p is None:
+                    p = self._practitioner(pid)
+                if i in p.closed_days:
+                    continue
+                mask = self._free_mask(p, grid, i, dur)
+                seen = union.get(i)
+                if seen is None:
+                    union[i] = (grid, mask)
+                elif seen[0] is grid:
+                    union[i] = (grid, seen[1] | mask)
+                else:
+                    base = self._midnights[i]
+                    extra.setdefault(i, set()).update(base + grid.simple[j] for j in _bits(mask))
+        for i, (grid, mask) in union.items():
+            more = extra.get(i)
+            if more is None:
+                counts[i] = mask.bit_count()
+            else:
+                base = self._midnights[i]
+                more.update(base + grid.simple[j] for j in _bits(mask))
+                counts[i] = len(more)
+        for i in days:
+            if self._bases[i] is None:  # a DST day: candidate by candidate
+                counts[i] = len(self._free_on_day(q, i, pids))
+        return counts
+
     # ----------------------------------------------------------------- public
 
     def free_slots(
@@ -544,7 +622,8 @@ class Availability:
         pids = self._resolve(practitioner_ids)
         if len(pids) > 1:
             # Fewest busy appointments that day first, then lowest id.
-            pids.sort(key=lambda pid: (self._practitioner(pid).busy_per_day.get(i, 0), pid))
+            day_start, day_end = self._midnights[i], self._midnights[i + 1]
+            pids.sort(key=lambda pid: (self._practitioner(pid).busy_on(day_start, day_end), pid))
         found = self._free_on_day(q, i, pids)
         starts = sorted(found)
         if self._first_free_only:
@@ -563,13 +642,16 @@ class Availability:
         """Availability of each date in ``[start, end]``; see :func:`day_levels`."""
         q = self._query(type_id, duration)
         pids = self._resolve(practitioner_ids)
-        result: dict[date, DayInfo] = {}
+        indices: list[tuple[date, int | None]] = []
         d = start
         while d <= end:
-            i = self._index(d)
-            free = 0 if i is None or not pids else len(self._free_on_day(q, i, pids))
-            result[d] = DayInfo(d, free, level_for(free))
+            indices.append((d, self._index(d)))
             d += _ONE_DAY
+        counts = self._count_free(q, {i for _, i in indices if i is not None}, pids)
+        result: dict[date, DayInfo] = {}
+        for d, i in indices:
+            free = 0 if i is None else counts.get(i, 0)
+            result[d] = DayInfo(d, free, level_for(free))
         return result
 
 

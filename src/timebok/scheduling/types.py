@@ -13,7 +13,7 @@ clinic's local time zone. The input comes in two equivalent forms:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -322,10 +322,11 @@ class IntClosure:
 class IntInput:
     """:class:`ScheduleInput` in integers, as a database can compute it.
 
-    ``busy`` holds ``(practitioner_id, start, end)`` rows of booked appointments,
-    half-open, in microseconds since the Unix epoch; rows outside the dates asked
-    about are skipped cheaply. ``closed_dates`` are ordinals. Treat an instance
-    as read-only while an ``Availability`` built from it is in use.
+    ``busy`` maps a practitioner id to the ``(start, end)`` of their booked
+    appointments, half-open, in microseconds since the Unix epoch, in any order;
+    those outside the dates asked about are skipped cheaply. ``closed_dates`` are
+    ordinals. Treat an instance as read-only while an ``Availability`` built
+    from it is in use.
     """
 
     tz: ZoneInfo
@@ -333,5 +334,5 @@ class IntInput:
     templates: Sequence[IntTemplate]
     closures: Sequence[IntClosure]
     closed_dates: frozenset[int]
-    busy: Iterable[tuple[int, int, int]]
+    busy: Mapping[int, Sequence[tuple[int, int]]]
     rules: Rules

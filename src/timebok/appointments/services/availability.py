@@ -127,11 +127,15 @@ def load_input(
     blocks: dict[int, list[scheduling.IntBlock]] = defaultdict(list)
     periods: dict[int, list[scheduling.IntPeriod]] = defaultdict(list)
     closures: list[scheduling.IntClosure] = []
-    busy: list[tuple[int, int, int]] = []
+    busy: dict[int, list[tuple[int, int]]] = {}
     parity = availability_sql.PARITY_CODES
     for kind, pid, a, b, c, d in rows:
         if kind == availability_sql.BUSY:
-            busy.append((pid, a, b))
+            intervals = busy.get(pid)
+            if intervals is None:
+                busy[pid] = [(a, b)]
+            else:
+                intervals.append((a, b))
         elif kind == availability_sql.BLOCK:
             owner[a] = pid
             blocks[a].append(scheduling.IntBlock(b, c, d, type_ids))

@@ -27,8 +27,8 @@ How each database stores the values:
   are found through the GiST index of the exclusion constraint ``appointment_no_overlap``
   (``tstzrange(start, end) &&``), which does not read the practitioner's whole history.
 - SQLite: Django stores a datetime as naive UTC text ``YYYY-MM-DD HH:MM:SS[.ffffff]`` and a
-  time as ``HH:MM:SS[.ffffff]`` (six digits of fraction when there is one). ``strftime('%s')``
-  gives whole seconds; the fraction is read from the text, padded to six digits.
+  time as ``HH:MM:SS[.ffffff]`` (``isoformat``: six digits of fraction, or none when it is
+  zero). ``unixepoch()`` gives the whole seconds and the fraction is read from the text.
 """
 
 # The SQL text is built only from model metadata and constants of this module; every
@@ -51,23 +51,37 @@ PARITY_CODES = {0: "all", 1: "odd", 2: "even"}
 
 Row = tuple[int, int, int, int, int | None, int | None]
 
-_EXPRESSIONS = {
-    "postgresql": {
-        "instant": "(EXTRACT(EPOCH FROM {0}) * 1000000)::bigint",
-        "wall": "(EXTRACT(EPOCH FROM {0}) * 1000000)::bigint",
-        "day": "({0} - DATE '0001-01-01' + 1)",
-        "overlaps": "tstzrange({start}, {end}, '[)') && tstzrange(%s, %s, '[)')",
-    },
-    "sqlite": {
-        # %% because Django's SQLite cursor turns "%s" into "?" and "%%" into "%".
-        "instant": "(CAST(strftime('%%s', {0}) AS INTEGER) * 1000000"
-                   " + CAST(substr({0} || '000000', 21, 6) AS INTEGER))",
-        "wall": "(CAST(strftime('%%s', '1970-01-01 ' || {0}) AS INTEGER) * 1000000"
-                " + CAST(substr({0} || '000000', 10, 6) AS INTEGER))",
-        "day": "CAST(julianday({0}) - 1721424.5 AS INTEGER)",
-        "overlaps": "{end} > %s AND {start} < %s",
-    },
+_POSTGRESQL = {
+    "instant": "(EXTRACT(EPOCH FROM {0}) * 1000000)::bigint",
+    "wall": "(EXTRACT(EPOCH FROM {0}) * 1000000)::bigint",
+    "day": "({0} - DATE '0001-01-01' + 1)",
+    "overlaps": "tstzrange({start}, {end}, '[)') && tstzrange(%s, %s, '[)')",
 }
+# SQLite: the fraction is the text from position 21 (datetime) or 10 (time), six digits or
+# none ('' casts to 0). unixepoch() (SQLite 3.38+) returns an integer; strftime('%s') a text.
+_SQLITE = {
+    "instant": "(unixepoch({0}) * 1000000 + CAST(substr({0}, 21) AS INTEGER))",
+    "wall": "(unixepoch('1970-01-01 ' || {0}) * 1000000 + CAST(substr({0}, 10) AS INTEGER))",
+    "day": "CAST(julianday({0}) - 1721424.5 AS INTEGER)",
+    "overlaps": "{end} > %s AND {start} < %s",
+}
+# %% because Django's SQLite cursor turns "%s" into "?" and "%%" into "%".
+_SQLITE_BEFORE_3_38 = {
+    **_SQLITE,
+    "instant": "(CAST(strftime('%%s', {0}) AS INTEGER) * 1000000 + CAST(substr({0}, 21) AS INTEGER))",
+    "wall": "(CAST(strftime('%%s', '1970-01-01 ' || {0}) AS INTEGER) * 1000000"
+            " + CAST(substr({0}, 10) AS INTEGER))",
+}
+
+
+def _expressions(connection: BaseDatabaseWrapper) -> dict[str, str]:
+    if connection.vendor == "postgresql":
+        return _POSTGRESQL
+    if connection.vendor == "sqlite":
+        new = connection.Database.sqlite_version_info >= (3, 38)
+        return _SQLITE if new else _SQLITE_BEFORE_3_38
+    raise NotImplementedError(f"Timebok's read path supports SQLite and PostgreSQL, not {connection.vendor}")
+
 
 _SQL_CACHE: dict[tuple[str, int | None], str] = {}  # the query text per vendor and id count
 
@@ -83,11 +97,7 @@ def _sql(connection: BaseDatabaseWrapper, n_ids: int | None) -> str:
     sql = _SQL_CACHE.get(key)
     if sql is not None:
         return sql
-    try:
-        ex = _EXPRESSIONS[connection.vendor]
-    except KeyError:
-        raise NotImplementedError(f"Timebok's read path supports SQLite and PostgreSQL, not {connection.vendor}") \
-            from None
+    ex = _expressions(connection)
     q = connection.ops.quote_name
     block, template, period = (q(m._meta.db_table) for m in (TemplateBlock, WeekTemplate, TemplatePeriod))
     block_types = q(TemplateBlock.appointment_types.through._meta.db_table)
@@ -176,7 +186,7 @@ def busy_rows(practitioner_ids: Sequence[int], lo: datetime, hi: datetime) -> li
     if not practitioner_ids:
         return []
     connection = _connection()
-    ex = _EXPRESSIONS[connection.vendor]
+    ex = _expressions(connection)
     q = connection.ops.quote_name
     start, end = q("start"), q("end")
     sql = (
