@@ -80,27 +80,39 @@ def test_busy_interval_bounds_are_half_open(clinic):
     assert len(availability.busy_intervals([anne.pk], at(day, 9, 59), at(day, 11))) == 1
 
 
-def test_sqlite_before_3_38_gives_the_same_integers(clinic, monkeypatch):
-    """Old SQLite has no unixepoch(); strftime('%s') is used there."""
+def test_schedule_rows_are_the_stored_values_in_integers(clinic, monkeypatch):
+    """Every kind of row, to the microsecond; on SQLite also with the expressions for SQLite
+    before 3.38, which has no unixepoch()."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")  # the PostgreSQL pass runs the PostgreSQL expressions
     anne = clinic.practitioners.get(name="Anne Lie")
     t = clinic.appointment_types.get(name="Oppfølging")
     day = future_monday()
-    Appointment.objects.create(clinic=clinic, practitioner=anne, appointment_type=t,
-                               start=at(day, 9) + timedelta(microseconds=42), end=at(day, 10))
-    Closure.objects.create(clinic=clinic, start_date=day, end_date=day, start_time=time(13, 0, 5, 7),
-                           end_time=time(14))
+    booked = Appointment.objects.create(clinic=clinic, practitioner=anne, appointment_type=t,
+                                        start=at(day, 9) + timedelta(microseconds=42), end=at(day, 10))
+    Closure.objects.create(clinic=clinic, start_date=day, end_date=day + timedelta(days=1),
+                           start_time=time(13, 0, 5, 7), end_time=time(14))
+    Closure.objects.create(clinic=clinic, practitioner=anne, start_date=day, end_date=day)
     lo, hi = availability._local_bounds(clinic, day, day)
-    new = availability_sql.schedule_rows(clinic.pk, t.pk, None, day, day, lo, hi)
-    monkeypatch.setattr(availability_sql, "_new_sqlite", lambda connection: False)
-    monkeypatch.setattr(availability_sql, "_SQL_CACHE", {})
-    old = availability_sql.schedule_rows(clinic.pk, t.pk, None, day, day, lo, hi)
-    assert sorted(old, key=repr) == sorted(new, key=repr)
-    assert (availability_sql.CLOSURE, None, day.toordinal(), day.toordinal(), (13 * 3600 + 5) * 10**6 + 7,
-            14 * 3600 * 10**6) in new
+    rows = availability_sql.schedule_rows(clinic.pk, t.pk, [anne.pk], day, day, lo, hi)
+    block = TemplateBlock.objects.filter(template__practitioner=anne, weekday=0).order_by("start_time").first()
+    period = TemplatePeriod.objects.get(template__practitioner=anne)
+    expected = {
+        (availability_sql.BLOCK, anne.pk, block.template_id, 0, 8 * 3600 * 10**6, (11 * 60 + 30) * 60 * 10**6),
+        (availability_sql.PERIOD, anne.pk, period.template_id, 0, period.start_date.toordinal(), None),
+        (availability_sql.CLOSURE, None, day.toordinal(), day.toordinal() + 1, (13 * 3600 + 5) * 10**6 + 7,
+         14 * 3600 * 10**6),
+        (availability_sql.CLOSURE, anne.pk, day.toordinal(), day.toordinal(), None, None),
+        (availability_sql.BUSY, anne.pk, epoch_us(booked.start), epoch_us(booked.end), None, None),
+    }
+    assert expected <= set(rows)
+    assert len(rows) == 10 + 1 + 2 + 1  # ten blocks a week, one period, two closures, one appointment
+    if connection.vendor == "sqlite":
+        monkeypatch.setattr(availability_sql, "_new_sqlite", lambda connection: False)
+        monkeypatch.setattr(availability_sql, "_SQL_CACHE", {})
+        assert "strftime" in availability_sql._sql(connection, 1)
+        assert sorted(availability_sql.schedule_rows(clinic.pk, t.pk, [anne.pk], day, day, lo, hi), key=repr) == sorted(
+            rows, key=repr)
 
 
 # --------------------------------------------------------------------------- one query
