@@ -423,7 +423,7 @@ class Availability:
         for idx, t in enumerate(data.templates):
             self._by_pract.setdefault(t.practitioner_id, []).append(idx)
         self._applying: dict[int, list[tuple[int, ...]]] = {}
-        self._day_keys: list[tuple[int, bool]] | None = None  # (ordinal, odd ISO week) per day
+        self._odd_weeks: list[bool] | None = None  # per day index: is its ISO week odd?
         self._practs: dict[int, _Practitioner] = {}
 
     # ----------------------------------------------------------------- setup
@@ -460,13 +460,25 @@ class Availability:
         """Per day index, the indices of ``pid``'s templates that apply that day."""
         per_day = self._applying.get(pid)
         if per_day is None:
-            tmpl = self._templates
-            idxs = self._by_pract.get(pid, [])
-            if self._day_keys is None:
-                self._day_keys = [(d.toordinal(), d.isocalendar()[1] % 2 == 1) for d in self._days[: self._n]]
-            per_day = [
-                tuple(idx for idx in idxs if tmpl[idx].applies(o, odd)) for o, odd in self._day_keys
-            ]
+            n = self._n
+            first = self._days[0].toordinal()
+            if self._odd_weeks is None:
+                self._odd_weeks = [d.isocalendar()[1] % 2 == 1 for d in self._days[:n]]
+            odd = self._odd_weeks
+            days: list[list[int]] = [[] for _ in range(n)]
+            for idx in self._by_pract.get(pid, ()):
+                on: set[int] = set()
+                for p in self._templates[idx].periods:
+                    i0 = max(p.start - first, 0)
+                    i1 = n - 1 if p.end is None else min(p.end - first, n - 1)
+                    if p.parity == "all":
+                        on.update(range(i0, i1 + 1))
+                    else:
+                        want = p.parity == "odd"
+                        on.update(i for i in range(i0, i1 + 1) if odd[i] == want)
+                for i in on:
+                    days[i].append(idx)
+            per_day = [tuple(d) for d in days]
             self._applying[pid] = per_day
         return per_day
 
