@@ -407,7 +407,7 @@ class Availability:
         self._clinic_closed = frozenset(closed)
         self._clinic_parts = clinic_parts
 
-        # --- busy, per practitioner: filtered to the window on first use ---
+        # --- busy, per practitioner (indexed on first use) ---
         #: busy appointments overlapping [_busy_lo, _busy_hi) can touch a day of the window.
         self._busy_lo = self._midnights[0] - _DAY_US
         self._busy_hi = self._midnights[n] + _DAY_US
@@ -443,11 +443,10 @@ class Availability:
     def _practitioner(self, pid: int) -> _Practitioner:
         p = self._practs.get(pid)
         if p is None:
-            lo, hi = self._busy_lo, self._busy_hi
             if self._busy_datetimes:
                 busy = [(_to_us(b.start), _to_us(b.end)) for b in self._busy_datetimes.get(pid, ())]
             else:
-                busy = [iv for iv in self._busy.get(pid, ()) if iv[0] < hi and iv[1] > lo]
+                busy = list(self._busy.get(pid, ()))
             intervals = list(self._clinic_parts)
             intervals.extend(self._pract_parts.get(pid, ()))
             intervals.extend(busy)
@@ -551,28 +550,13 @@ class Availability:
                     found[s] = pid
         return found
 
-    def _free_mask(self, p: _Practitioner, grid: _Grid, i: int, dur: int) -> int:
-        """Bit ``j`` set iff ``grid.simple[j]`` is free for ``p`` on the simple day ``i``.
-
-        Works per blocked interval, not per candidate: an interval ``[s, e)``
-        blocks the candidates starting in ``(s - dur, e)``, a run of bits.
-        """
-        base = self._midnights[i]  # == self._bases[i] on a simple day
-        offs = grid.simple
-        mask = grid.all_bits
-        if self._min_start > base:  # too soon (notice)
-            mask &= ~((1 << bisect_left(offs, self._min_start - base)) - 1)
-        bs, be = p.blocked_starts, p.blocked_ends
-        # Intervals that end after midnight and start before the last candidate ends.
-        for k in range(bisect_right(be, base), bisect_left(bs, self._midnights[i + 1] + dur)):
-            first = bisect_right(offs, bs[k] - dur - base)
-            stop = bisect_left(offs, be[k] - base)
-            if first < stop:
-                mask &= ~((1 << stop) - (1 << first))
-        return mask
-
     def _count_free(self, q: _Query, days: set[int], pids: Sequence[int]) -> dict[int, int]:
-        """Distinct free start times per day index, for any of ``pids``."""
+        """Distinct free start times per day index, for any of ``pids``.
+
+        On a day without a DST change this works per blocked interval, not per
+        candidate: an interval ``[s, e)`` blocks the candidates starting in
+        ``(s - dur, e)``, a run of bits in the mask of the day's grid.
+        """
         counts: dict[int, int] = {}
         simple_days = sorted(i for i in days if self._bases[i] is not None and i not in self._clinic_closed)
         # Per simple day: the grid of the first practitioner with candidates, the union
@@ -582,6 +566,8 @@ class Availability:
         extra: dict[int, set[int]] = {}
         dur = q.dur_us
         templates = self._templates
+        mids = self._midnights
+        min_start = self._min_start
         for pid in pids:
             applying = self._applying_templates(pid)
             p: _Practitioner | None = None
@@ -589,27 +575,37 @@ class Availability:
                 if not applying[i]:
                     continue
                 grid = q.grid(templates, self._days[i].weekday(), applying[i])
-                if not grid.simple:
+                offs = grid.simple
+                if not offs:
                     continue
                 if p is None:
                     p = self._practitioner(pid)
                 if i in p.closed_days:
                     continue
-                mask = self._free_mask(p, grid, i, dur)
+                base = mids[i]  # == self._bases[i] on a simple day
+                mask = grid.all_bits
+                if min_start > base:  # too soon (notice)
+                    mask &= ~((1 << bisect_left(offs, min_start - base)) - 1)
+                bs, be = p.blocked_starts, p.blocked_ends
+                # Intervals that end after midnight and start before the day's last end.
+                for k in range(bisect_right(be, base), bisect_left(bs, mids[i + 1] + dur)):
+                    first = bisect_right(offs, bs[k] - dur - base)
+                    stop = bisect_left(offs, be[k] - base)
+                    if first < stop:
+                        mask &= ~((1 << stop) - (1 << first))
                 seen = union.get(i)
                 if seen is None:
                     union[i] = (grid, mask)
                 elif seen[0] is grid:
                     union[i] = (grid, seen[1] | mask)
                 else:
-                    base = self._midnights[i]
-                    extra.setdefault(i, set()).update(base + grid.simple[j] for j in _bits(mask))
+                    extra.setdefault(i, set()).update(base + offs[j] for j in _bits(mask))
         for i, (grid, mask) in union.items():
             more = extra.get(i)
             if more is None:
                 counts[i] = mask.bit_count()
             else:
-                base = self._midnights[i]
+                base = mids[i]
                 more.update(base + grid.simple[j] for j in _bits(mask))
                 counts[i] = len(more)
         for i in days:

@@ -323,9 +323,9 @@ class IntInput:
     """:class:`ScheduleInput` in integers, as a database can compute it.
 
     ``busy`` maps a practitioner id to the ``(start, end)`` of their booked
-    appointments, half-open, in microseconds since the Unix epoch, in any order;
-    those outside the dates asked about are skipped cheaply. ``closed_dates`` are
-    ordinals. Treat an instance as read-only while an ``Availability`` built
+    appointments, half-open, in microseconds since the Unix epoch, in any order
+    (sorted by start is fastest); those outside the dates asked about cost only
+    their sorting. ``closed_dates`` are ordinals. Treat an instance as read-only while an ``Availability`` built
     from it is in use.
     """
 

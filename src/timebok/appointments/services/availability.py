@@ -129,17 +129,18 @@ def load_input(
     closures: list[scheduling.IntClosure] = []
     busy: dict[int, list[tuple[int, int]]] = {}
     parity = availability_sql.PARITY_CODES
-    for kind, pid, a, b, c, d in rows:
-        if kind == availability_sql.BUSY:
+    busy_kind, block_kind, period_kind = availability_sql.BUSY, availability_sql.BLOCK, availability_sql.PERIOD
+    for kind, pid, a, b, c, d in rows:  # thousands of appointments: keep this loop lean
+        if kind == busy_kind:
             intervals = busy.get(pid)
             if intervals is None:
                 busy[pid] = [(a, b)]
             else:
                 intervals.append((a, b))
-        elif kind == availability_sql.BLOCK:
+        elif kind == block_kind:
             owner[a] = pid
             blocks[a].append(scheduling.IntBlock(b, c, d, type_ids))
-        elif kind == availability_sql.PERIOD:
+        elif kind == period_kind:
             periods[a].append(scheduling.IntPeriod(c, d, parity[b]))
         else:
             closures.append(scheduling.IntClosure(a, b, c, d, pid))
