@@ -37,6 +37,7 @@ from timebok.scheduling import (
     Template,
     day_levels,
     free_slots,
+    to_int_input,
 )
 
 TZ = ZoneInfo("Europe/Oslo")
@@ -134,6 +135,13 @@ def run() -> dict[str, float]:
     )
     result["day_slots_one_practitioner"] = _median_ms(
         lambda: free_slots(data, 1, dur15, DAY, [3]), 1000
+    )
+    # The integer entry point (what the availability service gives the engine).
+    data_int = to_int_input(data)
+    result["month_levels_any_int"] = _median_ms(lambda: day_levels(data_int, 1, dur15, first, last), 200)
+    result["day_slots_any_int"] = _median_ms(lambda: free_slots(data_int, 1, dur15, DAY), 1000)
+    result["day_slots_one_practitioner_int"] = _median_ms(
+        lambda: free_slots(data_int, 1, dur15, DAY, [3]), 1000
     )
     # Busy datetimes in the clinic's zone instead of UTC (slower conversions).
     result["month_levels_any_busy_local_tz"] = _median_ms(

@@ -50,6 +50,7 @@ def test_public_api() -> None:
     for name in (
         "Block", "Period", "Template", "Closure", "Busy", "Rules", "Slot", "DayInfo",
         "ScheduleInput", "free_slots", "day_levels", "level_for", "FEW_MAX", "Availability",
+        "IntInput", "IntTemplate", "IntBlock", "IntPeriod", "IntClosure", "DAY_US", "to_int_input",
     ):
         assert name in timebok.scheduling.__all__
         assert hasattr(timebok.scheduling, name)

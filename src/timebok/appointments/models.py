@@ -114,6 +114,11 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["practitioner", "start"], name="appt_practitioner_start"),
             models.Index(fields=["clinic", "start"], name="appt_clinic_start"),
+            # The read path asks for booked appointments ending after the window's start:
+            # this keeps SQLite from reading a practitioner's whole history (PostgreSQL
+            # uses the exclusion constraint's GiST index instead).
+            models.Index(fields=["practitioner", "end"], name="appt_booked_practitioner_end",
+                         condition=Q(status="booked")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"),

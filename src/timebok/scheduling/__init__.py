@@ -1,19 +1,26 @@
 """Timebok scheduling engine: free times and day availability levels.
 
-Pure Python (no Django).  Build a :class:`ScheduleInput` from the database,
-then call :func:`free_slots` for one day or :func:`day_levels` for a
-calendar month; use :class:`Availability` to answer several queries from
-one input without re-indexing it.
+Pure Python (no Django).  Build an :class:`IntInput` (integers, as the
+database computes them) or a :class:`ScheduleInput` (dates, times and aware
+datetimes), then call :func:`free_slots` for one day or :func:`day_levels`
+for a calendar month; use :class:`Availability` to answer several queries
+from one input without re-indexing it.
 """
 
-from .engine import Availability, day_levels, free_slots
+from .engine import Availability, day_levels, free_slots, to_int_input
 from .types import (
+    DAY_US,
     FEW_MAX,
     PARITIES,
     Block,
     Busy,
     Closure,
     DayInfo,
+    IntBlock,
+    IntClosure,
+    IntInput,
+    IntPeriod,
+    IntTemplate,
     Period,
     Rules,
     ScheduleInput,
@@ -23,6 +30,7 @@ from .types import (
 )
 
 __all__ = [
+    "DAY_US",
     "FEW_MAX",
     "PARITIES",
     "Availability",
@@ -30,6 +38,11 @@ __all__ = [
     "Busy",
     "Closure",
     "DayInfo",
+    "IntBlock",
+    "IntClosure",
+    "IntInput",
+    "IntPeriod",
+    "IntTemplate",
     "Period",
     "Rules",
     "ScheduleInput",
@@ -38,4 +51,5 @@ __all__ = [
     "day_levels",
     "free_slots",
     "level_for",
+    "to_int_input",
 ]

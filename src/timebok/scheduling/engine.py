@@ -1,8 +1,11 @@
 """Free-time computation.
 
-Internally every instant is an ``int`` of microseconds since the Unix epoch
-(UTC), so comparisons are exact and never trip over ``fold`` (two aware
-datetimes sharing a tzinfo compare by wall clock, ignoring fold).
+Every instant is an ``int`` of microseconds since the Unix epoch (UTC), so
+comparisons are exact and never trip over ``fold`` (two aware datetimes
+sharing a tzinfo compare by wall clock, ignoring fold).  The engine's input
+is an :class:`~.types.IntInput`; a :class:`~.types.ScheduleInput` (dates,
+times and datetimes) is adapted to it first (:func:`to_int_input`), converting
+only the busy appointments near the dates asked about.
 
 Wall-clock to instant conversion is done once per *day*: a day whose UTC
 offset is the same at its midnight and at the next midnight (both folds) is
@@ -23,12 +26,23 @@ Wall-time conventions on complex days:
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from .types import Busy, DayInfo, ScheduleInput, Slot, Template, level_for
+from .types import (
+    Busy,
+    DayInfo,
+    IntBlock,
+    IntClosure,
+    IntInput,
+    IntPeriod,
+    IntTemplate,
+    ScheduleInput,
+    Slot,
+    level_for,
+)
 
-__all__ = ["Availability", "day_levels", "free_slots"]
+__all__ = ["Availability", "day_levels", "free_slots", "to_int_input"]
 
 _UTC = UTC
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
@@ -122,11 +136,94 @@ def _merge(intervals: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
             ends.append(e)
     return starts, ends
 
+# --------------------------------------------------------------------------- datetime adapter
+
+
+def _int_input(data: ScheduleInput, busy: Mapping[int, Sequence[tuple[int, int]]]) -> IntInput:
+    """``data`` in integers, with the given busy intervals."""
+    if data.now.tzinfo is None or data.now.utcoffset() is None:
+        raise ValueError("ScheduleInput.now must be an aware datetime")
+    templates = [
+        IntTemplate(
+            t.id,
+            t.practitioner_id,
+            tuple(IntBlock(b.weekday, _time_us(b.start), _time_us(b.end), b.type_ids) for b in t.blocks),
+            tuple(
+                IntPeriod(p.start.toordinal(), None if p.end is None else p.end.toordinal(), p.parity)
+                for p in t.periods
+            ),
+        )
+        for t in data.templates
+    ]
+    closures = [
+        IntClosure(
+            c.start_date.toordinal(),
+            c.end_date.toordinal(),
+            None if c.start_time is None else _time_us(c.start_time),
+            None if c.end_time is None else _time_us(c.end_time),
+            c.practitioner_id,
+        )
+        for c in data.closures
+    ]
+    return IntInput(
+        tz=data.tz,
+        now=_to_us(data.now),
+        templates=templates,
+        closures=closures,
+        closed_dates=frozenset(d.toordinal() for d in data.closed_dates),
+        busy=busy,
+        rules=data.rules,
+    )
+
+
+def _group_busy_datetimes(busy: Iterable[Busy], lo: int, hi: int) -> dict[int, list[Busy]]:
+    """Busy appointments overlapping ``[lo - 1 day, hi + 1 day)``, per practitioner: a
+    cheap filter before converting (which :class:`Availability` does per practitioner,
+    on first use)."""
+    # Comparing aware datetimes that share a tzinfo object is fast (wall fields
+    # only; fold is ignored, which the one-day margin absorbs), so the bounds
+    # are converted to each busy's tzinfo once.
+    groups: dict[int, list[Busy]] = {}
+    lo_dt = _from_us(lo - _DAY_US, _UTC)
+    hi_dt = _from_us(hi + _DAY_US, _UTC)
+    cur_tz: tzinfo | None = _UTC
+    cur_lo, cur_hi = lo_dt, hi_dt
+    for b in busy:
+        s = b.start
+        tzi = s.tzinfo
+        if tzi is not cur_tz:
+            if tzi is None:
+                raise ValueError(f"Busy.start must be aware: {b!r}")
+            cur_tz = tzi
+            cur_lo = lo_dt.astimezone(tzi)
+            cur_hi = hi_dt.astimezone(tzi)
+        if s < cur_hi and b.end > cur_lo:
+            lst = groups.get(b.practitioner_id)
+            if lst is None:
+                groups[b.practitioner_id] = [b]
+            else:
+                lst.append(b)
+    return groups
+
+
+def to_int_input(data: ScheduleInput) -> IntInput:
+    """The integer form of ``data`` (every busy appointment converted).
+
+    :class:`Availability` does this itself when given a :class:`ScheduleInput`,
+    converting only the busy appointments near its window.
+    """
+    busy: dict[int, list[tuple[int, int]]] = {}
+    for b in data.busy:
+        if b.start.tzinfo is None:
+            raise ValueError(f"Busy.start must be aware: {b!r}")
+        busy.setdefault(b.practitioner_id, []).append((_to_us(b.start), _to_us(b.end)))
+    return _int_input(data, busy)
+
 
 class _Grid:
     """Candidate starts of one (weekday, set of applying templates) for one query."""
 
-    __slots__ = ("full", "simple")
+    __slots__ = ("all_bits", "full", "simple")
 
     def __init__(self, bounds: Iterable[tuple[int, int]], step_us: int, dur_us: int) -> None:
         best: dict[int, int] = {}
@@ -140,12 +237,14 @@ class _Grid:
         self.full: list[tuple[int, int]] = sorted(best.items())
         #: wall starts that fit their block on a day without a DST transition.
         self.simple: list[int] = [s for s, e in self.full if s + dur_us <= e]
+        #: one bit per entry of ``simple``, all set.
+        self.all_bits = (1 << len(self.simple)) - 1
 
 
 class _Query:
     """Per (type, duration, step) caches shared by all days and practitioners."""
 
-    __slots__ = ("dur_us", "grids", "step_us", "template_bounds", "type_id")
+    __slots__ = ("by_bounds", "dur_us", "grids", "step_us", "template_bounds", "type_id")
 
     def __init__(self, type_id: int, dur_us: int, step_us: int) -> None:
         self.type_id = type_id
@@ -153,8 +252,11 @@ class _Query:
         self.step_us = step_us
         self.template_bounds: dict[int, list[list[tuple[int, int]]]] = {}
         self.grids: dict[tuple[int, tuple[int, ...]], _Grid] = {}
+        #: One grid per distinct set of blocks, so that practitioners with the same
+        #: hours share it (and day_levels can unite their free bits).
+        self.by_bounds: dict[tuple[tuple[int, int], ...], _Grid] = {}
 
-    def grid(self, templates: Sequence[Template], weekday: int, applying: tuple[int, ...]) -> _Grid:
+    def grid(self, templates: Sequence[IntTemplate], weekday: int, applying: tuple[int, ...]) -> _Grid:
         key = (weekday, applying)
         grid = self.grids.get(key)
         if grid is None:
@@ -165,10 +267,13 @@ class _Query:
                     per_weekday = [[] for _ in range(7)]
                     for b in templates[idx].blocks:
                         if self.type_id in b.type_ids:
-                            per_weekday[b.weekday].append((_time_us(b.start), _time_us(b.end)))
+                            per_weekday[b.weekday].append((b.start, b.end))
                     self.template_bounds[idx] = per_weekday
                 bounds.extend(per_weekday[weekday])
-            grid = _Grid(bounds, self.step_us, self.dur_us)
+            canonical = tuple(sorted(set(bounds)))
+            grid = self.by_bounds.get(canonical)
+            if grid is None:
+                grid = self.by_bounds[canonical] = _Grid(canonical, self.step_us, self.dur_us)
             self.grids[key] = grid
         return grid
 
@@ -176,29 +281,47 @@ class _Query:
 class _Practitioner:
     """One practitioner's indexed data over the window."""
 
-    __slots__ = ("blocked_ends", "blocked_starts", "busy_per_day", "closed_days")
+    __slots__ = ("blocked_ends", "blocked_starts", "busy", "busy_starts", "closed_days")
 
     def __init__(
         self,
         blocked_starts: list[int],
         blocked_ends: list[int],
         closed_days: frozenset[int],
-        busy_per_day: dict[int, int],
+        busy: list[tuple[int, int]],
     ) -> None:
+        #: busy appointments and partial closures, merged: sorted, disjoint.
         self.blocked_starts = blocked_starts
         self.blocked_ends = blocked_ends
         self.closed_days = closed_days
-        self.busy_per_day = busy_per_day
+        self.busy = busy
+        self.busy_starts: list[int] | None = None
+
+    def busy_on(self, day_start: int, day_end: int) -> int:
+        """Busy appointments starting in ``[day_start, day_end)``."""
+        starts = self.busy_starts
+        if starts is None:
+            starts = self.busy_starts = sorted(s for s, _e in self.busy)
+        return bisect_left(starts, day_end) - bisect_left(starts, day_start)
+
+
+def _bits(mask: int) -> Iterable[int]:
+    """Indices of the set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 class Availability:
-    """Indexed view of a :class:`ScheduleInput` for answering many queries.
+    """Indexed view of a schedule input for answering many queries.
 
-    Built once, it answers :meth:`free_slots` and :meth:`day_levels` for any
-    type, duration and practitioner set without re-reading the input: busy
-    intervals are filtered to the window, converted to integers, merged with
-    partial closures and sorted per practitioner (lazily, on first use);
-    closures are indexed per date; templates per weekday.
+    Built once from an :class:`IntInput` (the integer entry point) or a
+    :class:`ScheduleInput` (adapted to integers here), it answers
+    :meth:`free_slots` and :meth:`day_levels` for any type, duration and
+    practitioner set without re-reading the input: busy intervals are filtered
+    to the window, merged with partial closures and sorted per practitioner
+    (lazily, on first use); closures are indexed per date; templates per weekday.
 
     The window is ``[start, end]`` clipped to the bookable dates (from the
     local date of ``now + notice`` to local today + ``horizon_days``);
@@ -210,19 +333,20 @@ class Availability:
     """
 
     def __init__(
-        self, data: ScheduleInput, start: date | None = None, end: date | None = None
+        self, data: ScheduleInput | IntInput, start: date | None = None, end: date | None = None
     ) -> None:
+        busy_datetimes: Sequence[Busy] | None = None
+        if isinstance(data, ScheduleInput):
+            busy_datetimes = data.busy
+            data = _int_input(data, busy={})  # busy is converted below, only inside the window
         tz = data.tz
         rules = data.rules
-        self._data = data
         self._tz = tz
         self._first_free_only = rules.first_free_only
         step = rules.step_minutes
         self._step_us: int | None = None if step is None else step * 60 * _SEC_US
-        if data.now.tzinfo is None or data.now.utcoffset() is None:
-            raise ValueError("ScheduleInput.now must be an aware datetime")
-        self._min_start = _to_us(data.now) + rules.notice // _US
-        today = data.now.astimezone(tz).date()
+        self._min_start = data.now + rules.notice // _US
+        today = _from_us(data.now, tz).date()
         #: Dates outside [bookable_first, bookable_last] hold no free time.
         self.bookable_first = _from_us(self._min_start, tz).date() - _ONE_DAY
         self.bookable_last = today + timedelta(days=rules.horizon_days)
@@ -236,6 +360,7 @@ class Availability:
 
         # --- days: weekday, parity, wall->instant base, midnight instants ---
         self._days: list[date] = [first + timedelta(days=i) for i in range(n + 1)]
+        first_ordinal = first.toordinal()
         self._bases: list[int | None] = []
         self._midnights: list[int] = []
         offsets: list[tuple[timedelta | None, timedelta | None]] = []
@@ -246,7 +371,7 @@ class Availability:
         for i, d in enumerate(self._days):
             o0, o1 = offsets[i]
             if o0 is None or o1 is None:
-                raise ValueError("ScheduleInput.tz gives no UTC offset")
+                raise ValueError("the input's tz gives no UTC offset")
             # Midnight itself is unambiguous iff both folds agree.
             midnight = _naive_midnight_us(d) - o0 // _US if o0 == o1 else _wall_lookup(tz, d, 0)[0]
             self._midnights.append(midnight)
@@ -256,28 +381,25 @@ class Availability:
 
         # --- closures, per day index ---
         closed: set[int] = set()
-        for i in range(n):
-            if self._days[i] in data.closed_dates:
-                closed.add(i)
+        for ordinal in data.closed_dates:
+            if 0 <= ordinal - first_ordinal < n:
+                closed.add(ordinal - first_ordinal)
         clinic_parts: list[tuple[int, int]] = []
         self._pract_closed: dict[int, set[int]] = {}
         self._pract_parts: dict[int, list[tuple[int, int]]] = {}
         if n:
             for c in data.closures:
-                a = max(c.start_date, first)
-                b = min(c.end_date, last)
-                if a > b:
+                i0 = max(c.start_date - first_ordinal, 0)
+                i1 = min(c.end_date - first_ordinal, n - 1)
+                if i0 > i1:
                     continue
-                i0 = (a - first).days
-                i1 = (b - first).days
                 pid = c.practitioner_id
-                if c.start_time is None and c.end_time is None:
+                s_wall, e_wall = c.start_time, c.end_time
+                if s_wall is None and e_wall is None:
                     target = closed if pid is None else self._pract_closed.setdefault(pid, set())
                     target.update(range(i0, i1 + 1))
                     continue
                 parts = clinic_parts if pid is None else self._pract_parts.setdefault(pid, [])
-                s_wall = None if c.start_time is None else _time_us(c.start_time)
-                e_wall = None if c.end_time is None else _time_us(c.end_time)
                 for i in range(i0, i1 + 1):
                     s = self._midnights[i] if s_wall is None else self._wall(i, s_wall)[0]
                     e = self._midnights[i + 1] if e_wall is None else self._wall(i, e_wall)[0]
@@ -285,45 +407,26 @@ class Availability:
         self._clinic_closed = frozenset(closed)
         self._clinic_parts = clinic_parts
 
-        # --- busy: cheap pre-filter to the window, grouped by practitioner ---
-        self._raw_busy: dict[int, list[Busy]] = {}
-        if n:
-            lo = _from_us(self._midnights[0] - _DAY_US, _UTC)
-            hi = _from_us(self._midnights[n] + _DAY_US, _UTC)
-            self._group_busy(data.busy, lo, hi)
+        # --- busy, per practitioner (indexed on first use) ---
+        #: busy appointments overlapping [_busy_lo, _busy_hi) can touch a day of the window.
+        self._busy_lo = self._midnights[0] - _DAY_US
+        self._busy_hi = self._midnights[n] + _DAY_US
+        self._busy: Mapping[int, Sequence[tuple[int, int]]] = data.busy
+        #: Datetime input: busy appointments near the window, converted on first use.
+        self._busy_datetimes: dict[int, list[Busy]] = {}
+        if busy_datetimes is not None and n:
+            self._busy_datetimes = _group_busy_datetimes(busy_datetimes, self._busy_lo, self._busy_hi)
 
         # --- templates per practitioner ---
-        self._templates: Sequence[Template] = data.templates
+        self._templates: Sequence[IntTemplate] = data.templates
         self._by_pract: dict[int, list[int]] = {}
         for idx, t in enumerate(data.templates):
             self._by_pract.setdefault(t.practitioner_id, []).append(idx)
         self._applying: dict[int, list[tuple[int, ...]]] = {}
+        self._odd_weeks: list[bool] | None = None  # per day index: is its ISO week odd?
         self._practs: dict[int, _Practitioner] = {}
 
     # ----------------------------------------------------------------- setup
-
-    def _group_busy(self, busy: Sequence[Busy], lo: datetime, hi: datetime) -> None:
-        # Comparing aware datetimes that share a tzinfo object is fast (wall
-        # fields only; fold is ignored, which the one-day margin absorbs),
-        # so the bounds are converted to each busy's tzinfo once.
-        groups = self._raw_busy
-        cur_tz: tzinfo | None = _UTC
-        cur_lo, cur_hi = lo, hi
-        for b in busy:
-            s = b.start
-            tzi = s.tzinfo
-            if tzi is not cur_tz:
-                if tzi is None:
-                    raise ValueError(f"Busy.start must be aware: {b!r}")
-                cur_tz = tzi
-                cur_lo = lo.astimezone(tzi)
-                cur_hi = hi.astimezone(tzi)
-            if s < cur_hi and b.end > cur_lo:
-                lst = groups.get(b.practitioner_id)
-                if lst is None:
-                    groups[b.practitioner_id] = [b]
-                else:
-                    lst.append(b)
 
     def _wall(self, i: int, wall_us: int) -> tuple[int, bool]:
         """(instant, exists) of a wall time on day index ``i``."""
@@ -340,36 +443,43 @@ class Availability:
     def _practitioner(self, pid: int) -> _Practitioner:
         p = self._practs.get(pid)
         if p is None:
+            if self._busy_datetimes:
+                busy = [(_to_us(b.start), _to_us(b.end)) for b in self._busy_datetimes.get(pid, ())]
+            else:
+                busy = list(self._busy.get(pid, ()))
             intervals = list(self._clinic_parts)
             intervals.extend(self._pract_parts.get(pid, ()))
-            busy_starts: list[int] = []
-            for b in self._raw_busy.get(pid, ()):
-                s = _to_us(b.start)
-                e = _to_us(b.end)
-                if e > s:
-                    intervals.append((s, e))
-                busy_starts.append(s)
+            intervals.extend(busy)
             starts, ends = _merge(intervals)
-            per_day: dict[int, int] = {}
-            mids = self._midnights
-            for s in busy_starts:
-                k = bisect_right(mids, s) - 1  # day whose [midnight, next midnight) holds s
-                if 0 <= k < self._n:
-                    per_day[k] = per_day.get(k, 0) + 1
-            p = _Practitioner(starts, ends, frozenset(self._pract_closed.get(pid, ())), per_day)
+            p = _Practitioner(starts, ends, frozenset(self._pract_closed.get(pid, ())), busy)
             self._practs[pid] = p
         return p
 
-    def _applying_templates(self, pid: int, i: int) -> tuple[int, ...]:
+    def _applying_templates(self, pid: int) -> list[tuple[int, ...]]:
+        """Per day index, the indices of ``pid``'s templates that apply that day."""
         per_day = self._applying.get(pid)
         if per_day is None:
-            tmpl = self._templates
-            idxs = self._by_pract.get(pid, [])
-            per_day = [
-                tuple(idx for idx in idxs if tmpl[idx].applies(d)) for d in self._days[: self._n]
-            ]
+            n = self._n
+            first = self._days[0].toordinal()
+            if self._odd_weeks is None:
+                self._odd_weeks = [d.isocalendar()[1] % 2 == 1 for d in self._days[:n]]
+            odd = self._odd_weeks
+            days: list[list[int]] = [[] for _ in range(n)]
+            for idx in self._by_pract.get(pid, ()):
+                on: set[int] = set()
+                for p in self._templates[idx].periods:
+                    i0 = max(p.start - first, 0)
+                    i1 = n - 1 if p.end is None else min(p.end - first, n - 1)
+                    if p.parity == "all":
+                        on.update(range(i0, i1 + 1))
+                    else:
+                        want = p.parity == "odd"
+                        on.update(i for i in range(i0, i1 + 1) if odd[i] == want)
+                for i in on:
+                    days[i].append(idx)
+            per_day = [tuple(d) for d in days]
             self._applying[pid] = per_day
-        return per_day[i]
+        return per_day
 
     # ----------------------------------------------------------------- core
 
@@ -406,7 +516,7 @@ class Availability:
         min_start = self._min_start
         dur = q.dur_us
         for pid in pids:
-            applying = self._applying_templates(pid, i)
+            applying = self._applying_templates(pid)[i]
             if not applying:
                 continue
             grid = q.grid(self._templates, weekday, applying)
@@ -440,6 +550,69 @@ class Availability:
                     found[s] = pid
         return found
 
+    def _count_free(self, q: _Query, days: set[int], pids: Sequence[int]) -> dict[int, int]:
+        """Distinct free start times per day index, for any of ``pids``.
+
+        On a day without a DST change this works per blocked interval, not per
+        candidate: an interval ``[s, e)`` blocks the candidates starting in
+        ``(s - dur, e)``, a run of bits in the mask of the day's grid.
+        """
+        counts: dict[int, int] = {}
+        simple_days = sorted(i for i in days if self._bases[i] is not None and i not in self._clinic_closed)
+        # Per simple day: the grid of the first practitioner with candidates, the union
+        # of the free bits of every practitioner sharing that grid, and for the others
+        # (other templates) their free instants.
+        union: dict[int, tuple[_Grid, int]] = {}
+        extra: dict[int, set[int]] = {}
+        dur = q.dur_us
+        templates = self._templates
+        mids = self._midnights
+        min_start = self._min_start
+        for pid in pids:
+            applying = self._applying_templates(pid)
+            p: _Practitioner | None = None
+            for i in simple_days:
+                if not applying[i]:
+                    continue
+                grid = q.grid(templates, self._days[i].weekday(), applying[i])
+                offs = grid.simple
+                if not offs:
+                    continue
+                if p is None:
+                    p = self._practitioner(pid)
+                if i in p.closed_days:
+                    continue
+                base = mids[i]  # == self._bases[i] on a simple day
+                mask = grid.all_bits
+                if min_start > base:  # too soon (notice)
+                    mask &= ~((1 << bisect_left(offs, min_start - base)) - 1)
+                bs, be = p.blocked_starts, p.blocked_ends
+                # Intervals that end after midnight and start before the day's last end.
+                for k in range(bisect_right(be, base), bisect_left(bs, mids[i + 1] + dur)):
+                    first = bisect_right(offs, bs[k] - dur - base)
+                    stop = bisect_left(offs, be[k] - base)
+                    if first < stop:
+                        mask &= ~((1 << stop) - (1 << first))
+                seen = union.get(i)
+                if seen is None:
+                    union[i] = (grid, mask)
+                elif seen[0] is grid:
+                    union[i] = (grid, seen[1] | mask)
+                else:
+                    extra.setdefault(i, set()).update(base + offs[j] for j in _bits(mask))
+        for i, (grid, mask) in union.items():
+            more = extra.get(i)
+            if more is None:
+                counts[i] = mask.bit_count()
+            else:
+                base = mids[i]
+                more.update(base + grid.simple[j] for j in _bits(mask))
+                counts[i] = len(more)
+        for i in days:
+            if self._bases[i] is None:  # a DST day: candidate by candidate
+                counts[i] = len(self._free_on_day(q, i, pids))
+        return counts
+
     # ----------------------------------------------------------------- public
 
     def free_slots(
@@ -457,7 +630,8 @@ class Availability:
         pids = self._resolve(practitioner_ids)
         if len(pids) > 1:
             # Fewest busy appointments that day first, then lowest id.
-            pids.sort(key=lambda pid: (self._practitioner(pid).busy_per_day.get(i, 0), pid))
+            day_start, day_end = self._midnights[i], self._midnights[i + 1]
+            pids.sort(key=lambda pid: (self._practitioner(pid).busy_on(day_start, day_end), pid))
         found = self._free_on_day(q, i, pids)
         starts = sorted(found)
         if self._first_free_only:
@@ -476,18 +650,21 @@ class Availability:
         """Availability of each date in ``[start, end]``; see :func:`day_levels`."""
         q = self._query(type_id, duration)
         pids = self._resolve(practitioner_ids)
-        result: dict[date, DayInfo] = {}
+        indices: list[tuple[date, int | None]] = []
         d = start
         while d <= end:
-            i = self._index(d)
-            free = 0 if i is None or not pids else len(self._free_on_day(q, i, pids))
-            result[d] = DayInfo(d, free, level_for(free))
+            indices.append((d, self._index(d)))
             d += _ONE_DAY
+        counts = self._count_free(q, {i for _, i in indices if i is not None}, pids)
+        result: dict[date, DayInfo] = {}
+        for d, i in indices:
+            free = 0 if i is None else counts.get(i, 0)
+            result[d] = DayInfo(d, free, level_for(free))
         return result
 
 
 def free_slots(
-    data: ScheduleInput,
+    data: ScheduleInput | IntInput,
     type_id: int,
     duration: timedelta,
     day: date,
@@ -505,7 +682,7 @@ def free_slots(
 
 
 def day_levels(
-    data: ScheduleInput,
+    data: ScheduleInput | IntInput,
     type_id: int,
     duration: timedelta,
     start: date,

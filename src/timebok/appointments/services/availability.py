@@ -1,7 +1,8 @@
 """Read side: turn the database into the scheduling engine's input, and ask it.
 
-All loading happens in a handful of flat queries (values_list, no model instances),
-and one engine call covers the whole requested range.
+One availability request is one query (availability_sql), whose rows are integers the
+database computed, given to the engine's integer entry point (scheduling.IntInput); one
+engine call covers the whole requested range.
 """
 
 from __future__ import annotations
@@ -13,28 +14,30 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
-from django.db import connections
-from django.db.models import TextField, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from timebok import scheduling
-from timebok.appointments.models import Appointment
-from timebok.appointments.services import catalog
+from timebok.appointments.services import availability_sql
 from timebok.clinics.models import (
     AppointmentType,
     Clinic,
-    Closure,
     Practitioner,
-    TemplateBlock,
-    TemplatePeriod,
 )
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @lru_cache(maxsize=64)
 def norwegian_holidays(year: int) -> frozenset[date]:
     """Norwegian public holidays of one year (static data, safe to memoise per process)."""
     return frozenset(holidays.country_holidays("NO", years=year, language="no").keys())
+
+
+@lru_cache(maxsize=64)
+def norwegian_holiday_ordinals(year: int) -> frozenset[int]:
+    """The same days as ordinals, as the scheduling engine's integer input takes them."""
+    return frozenset(d.toordinal() for d in norwegian_holidays(year))
 
 
 def rules_for(appointment_type: AppointmentType, *, online: bool = True) -> scheduling.Rules:
@@ -61,101 +64,71 @@ def _local_bounds(clinic: Clinic, start: date, end: date) -> tuple[datetime, dat
     return lo, hi
 
 
-def busy_intervals(practitioner_ids: list[int], lo: datetime, hi: datetime) -> list[scheduling.Busy]:
-    """Booked appointments of these practitioners overlapping [lo, hi).
-
-    The hot path of a month view (thousands of rows). On SQLite, Django's per-value
-    datetime converter (and even ``datetime.replace``) costs more than the engine itself,
-    so the stored naive-UTC text is read with a "+00:00" suffix and parsed by
-    ``datetime.fromisoformat`` straight into aware UTC datetimes. PostgreSQL returns
-    aware datetimes directly.
-    """
-    qs = Appointment.objects.filter(
-        practitioner_id__in=practitioner_ids,
-        status=Appointment.Status.BOOKED,
-        start__lt=hi,
-        end__gt=lo,
-    ).order_by()
-    connection = connections[qs.db]
-    if connection.vendor != "sqlite":
-        return [scheduling.Busy(pid, s, e) for pid, s, e in qs.values_list("practitioner_id", "start", "end")]
-    utc_text = Value("+00:00", output_field=TextField())
-    sql, params = (
-        qs.annotate(s_text=Concat(Cast("start", TextField()), utc_text, output_field=TextField()),
-                    e_text=Concat(Cast("end", TextField()), utc_text, output_field=TextField()))
-        .values_list("practitioner_id", "s_text", "e_text")
-        .query.get_compiler(using=qs.db).as_sql()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    parse = datetime.fromisoformat
-    busy = scheduling.Busy
-    return [busy(pid, parse(s), parse(e)) for pid, s, e in rows]
+def busy_intervals(practitioner_ids: Collection[int], lo: datetime, hi: datetime) -> list[tuple[int, int, int]]:
+    """``(practitioner id, start, end)`` of the booked appointments of these practitioners
+    overlapping ``[lo, hi)``; instants in microseconds since the Unix epoch, computed by
+    the database (see availability_sql)."""
+    return availability_sql.busy_rows(list(practitioner_ids), lo, hi)
 
 
 def load_input(
     clinic: Clinic,
     appointment_type: AppointmentType,
-    practitioner_ids: Collection[int],
+    practitioner_ids: Collection[int] | None,
     start: date,
     end: date,
     *,
     now: datetime | None = None,
     online: bool = True,
-) -> scheduling.ScheduleInput:
+) -> scheduling.IntInput:
+    """The engine's input for ``appointment_type`` on the local dates ``start..end``, in one
+    query and in integers (no datetime object per appointment).
+
+    ``practitioner_ids=None`` means every online practitioner whose templates offer the
+    type ("Første ledige behandler"); then pass ``practitioner_ids=None`` to the engine
+    as well, which takes every practitioner with a template in the input. Only blocks that
+    allow this type are loaded, so the input answers for this type only.
+    """
     now = now or timezone.now()
-    ids = list(practitioner_ids)
+    ids = None if practitioner_ids is None else list(practitioner_ids)
     lo, hi = _local_bounds(clinic, start, end)
+    rows = availability_sql.schedule_rows(clinic.pk, appointment_type.pk, ids, start, end, lo, hi)
 
-    blocks_by_template: dict[int, list[scheduling.Block]] = defaultdict(list)
-    block_types: dict[int, set[int]] = defaultdict(set)
-    through = TemplateBlock.appointment_types.through
-    for block_id, type_id in through.objects.filter(
-        templateblock__template__practitioner_id__in=ids
-    ).values_list("templateblock_id", "appointmenttype_id"):
-        block_types[block_id].add(type_id)
-    template_owner: dict[int, int] = {}
-    for block_id, template_id, pid, weekday, bstart, bend in TemplateBlock.objects.filter(
-        template__practitioner_id__in=ids
-    ).values_list("id", "template_id", "template__practitioner_id", "weekday", "start_time", "end_time"):
-        template_owner[template_id] = pid
-        blocks_by_template[template_id].append(
-            scheduling.Block(weekday, bstart, bend, frozenset(block_types.get(block_id, ())))
-        )
-    periods_by_template: dict[int, list[scheduling.Period]] = defaultdict(list)
-    for template_id, pstart, pend, parity in TemplatePeriod.objects.filter(
-        template_id__in=list(template_owner)
-    ).values_list("template_id", "start_date", "end_date", "parity"):
-        periods_by_template[template_id].append(scheduling.Period(pstart, pend, parity))
+    type_ids = frozenset((appointment_type.pk,))
+    owner: dict[int, int] = {}
+    blocks: dict[int, list[scheduling.IntBlock]] = defaultdict(list)
+    periods: dict[int, list[scheduling.IntPeriod]] = defaultdict(list)
+    closures: list[scheduling.IntClosure] = []
+    busy: dict[int, list[tuple[int, int]]] = {}
+    parity = availability_sql.PARITY_CODES
+    busy_kind, block_kind, period_kind = availability_sql.BUSY, availability_sql.BLOCK, availability_sql.PERIOD
+    for kind, pid, a, b, c, d in rows:  # thousands of appointments: keep this loop lean
+        if kind == busy_kind:
+            intervals = busy.get(pid)
+            if intervals is None:
+                busy[pid] = [(a, b)]
+            else:
+                intervals.append((a, b))
+        elif kind == block_kind:
+            owner[a] = pid
+            blocks[a].append(scheduling.IntBlock(b, c, d, type_ids))
+        elif kind == period_kind:
+            periods[a].append(scheduling.IntPeriod(c, d, parity[b]))
+        else:
+            closures.append(scheduling.IntClosure(a, b, c, d, pid))
     templates = [
-        scheduling.Template(
-            id=tid,
-            practitioner_id=pid,
-            blocks=tuple(blocks_by_template[tid]),
-            periods=tuple(periods_by_template.get(tid, ())),
-        )
-        for tid, pid in template_owner.items()
+        scheduling.IntTemplate(tid, pid, tuple(blocks[tid]), tuple(periods.get(tid, ())))
+        for tid, pid in owner.items()
     ]
 
-    closures = [
-        scheduling.Closure(cs, ce, ts, te, pid)
-        for cs, ce, ts, te, pid in Closure.objects.filter(
-            clinic=clinic, start_date__lte=end, end_date__gte=start
-        ).values_list("start_date", "end_date", "start_time", "end_time", "practitioner_id")
-        if pid is None or pid in ids
-    ]
-
-    closed: set[date] = set()
+    closed: set[int] = set()
     if clinic.close_public_holidays:
         for year in range(start.year, end.year + 1):
-            closed |= norwegian_holidays(year)
+            closed |= norwegian_holiday_ordinals(year)
 
-    busy = busy_intervals(ids, lo, hi)
-
-    return scheduling.ScheduleInput(
+    return scheduling.IntInput(
         tz=clinic.tz,
-        now=now,
+        now=(now - _EPOCH) // _MICROSECOND,
         templates=templates,
         closures=closures,
         closed_dates=frozenset(closed),
@@ -164,11 +137,9 @@ def load_input(
     )
 
 
-def _practitioner_ids(clinic: Clinic, appointment_type: AppointmentType,
-                      practitioner: Practitioner | None) -> list[int]:
-    if practitioner is not None:
-        return [practitioner.pk]
-    return [p.pk for p in catalog.online_practitioners(clinic, appointment_type)]
+def _practitioner_ids(practitioner: Practitioner | None) -> list[int] | None:
+    """The engine's practitioner ids: one, or None for "any" (every one loaded)."""
+    return None if practitioner is None else [practitioner.pk]
 
 
 def day_levels(
@@ -180,7 +151,7 @@ def day_levels(
     *,
     now: datetime | None = None,
 ) -> dict[date, scheduling.DayInfo]:
-    ids = _practitioner_ids(clinic, appointment_type, practitioner)
+    ids = _practitioner_ids(practitioner)
     data = load_input(clinic, appointment_type, ids, start, end, now=now)
     return scheduling.day_levels(
         data, appointment_type.pk, appointment_type.duration, start, end, ids
@@ -196,12 +167,12 @@ def free_slots(
     now: datetime | None = None,
     online: bool = True,
 ) -> list[scheduling.Slot]:
-    ids = _practitioner_ids(clinic, appointment_type, practitioner)
+    ids = _practitioner_ids(practitioner)
     data = load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
     return scheduling.free_slots(data, appointment_type.pk, appointment_type.duration, day, ids)
 
 
-def every_free_time(data: scheduling.ScheduleInput) -> scheduling.ScheduleInput:
+def every_free_time(data: scheduling.IntInput) -> scheduling.IntInput:
     """The same input without "first free time only": for re-checks and alternatives, which
     must see every free time, not just the one the booking page shows."""
     return dataclasses.replace(data, rules=dataclasses.replace(data.rules, first_free_only=False))
@@ -218,7 +189,7 @@ def nearest_free(
     now: datetime | None = None,
 ) -> list[scheduling.Slot]:
     """Free times nearest to `around` (same day first, then the following days)."""
-    ids = _practitioner_ids(clinic, appointment_type, practitioner)
+    ids = _practitioner_ids(practitioner)
     around = around.astimezone(UTC)  # absolute time differences, also across DST
     local_day = around.astimezone(clinic.tz).date()
     end = local_day + timedelta(days=days)
