@@ -260,11 +260,11 @@ OWN_PARAMS = {
     "b/<slug:slug>/": ["timetype", "behandler", "ukemal", "dato", "maned", "tid", "handling", "fornavn",
                        "etternavn", "fodselsnummer", "epost", "telefon", "kommentar"],
     "b/<slug:slug>/bekreft/": ["handling", "tid", "utkast"],
-    "api/v1/clinics/<slug>/practitioners": ["timetype"],
-    "api/v1/clinics/<slug>/availability": ["timetype", "behandler", "from", "to"],
-    "api/v1/clinics/<slug>/slots": ["timetype", "behandler", "date"],
-    "api/v1/clinics/<slug>/bookings": ["timetype", "behandler", "start", "fornavn", "etternavn", "fodselsnummer",
-                                       "epost", "telefon", "kommentar"],
+    "api/v1/clinics/<slug>/practitioners": ["timetype", "ukemal"],
+    "api/v1/clinics/<slug>/availability": ["timetype", "behandler", "ukemal", "from", "to"],
+    "api/v1/clinics/<slug>/slots": ["timetype", "behandler", "ukemal", "date"],
+    "api/v1/clinics/<slug>/bookings": ["timetype", "behandler", "ukemal", "start", "fornavn", "etternavn",
+                                       "fodselsnummer", "epost", "telefon", "kommentar"],
     "t/<str:token>/": ["avbestilt"],
 }
 

@@ -200,6 +200,11 @@ def test_week_template_link_preselects_its_types(live_server, request, viewport)
     pg.get_by_label("Timetype").select_option(label="Oppfølging")
     settled(pg)
     assert f"ukemal={tmpl.pk}" in pg.url
+    # Only the template's practitioner and its evening times, also after a choice on the page.
+    assert [o.strip() for o in pg.get_by_label("Behandler").locator("option").all_inner_texts()] == [
+        "Anne Lie, Fysioterapeut"]
+    times = [t.strip()[:5] for t in pg.locator("#time-list label").all_inner_texts()]
+    assert times and all("17:00" <= t < "19:00" for t in times), times
     start = choose_first_time(pg)
     fill_details(pg)
     pg.get_by_role("button", name="Neste", exact=True).click()
@@ -208,6 +213,7 @@ def test_week_template_link_preselects_its_types(live_server, request, viewport)
     appt = Appointment.objects.get()
     assert appt.appointment_type.name == "Oppfølging" and appt.practitioner == anne
     assert appt.start == datetime.fromisoformat(start)
+    assert appt.start.astimezone(clinic.tz).hour in (17, 18)
 
 
 def test_month_navigation_and_days_update_in_place(live_server, page):

@@ -43,7 +43,7 @@ from timebok.api.schemas import (
 from timebok.appointments.errors import BookingClosed, DomainError, SlotNotAvailable, SlotTaken
 from timebok.appointments.services import availability, catalog
 from timebok.appointments.services.booking_request import BookingRequestInvalid, prepare_booking, submit
-from timebok.clinics.models import AppointmentType, Clinic, Practitioner
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
 from timebok.core import display
 from timebok.core.ratelimit import booking_allowed
 from timebok.insights import counts
@@ -159,6 +159,20 @@ def _practitioner(clinic: Clinic, pid: int | None, atype: AppointmentType) -> Pr
     return practitioner
 
 
+def _template(clinic: Clinic, template_id: int | None, atype: AppointmentType,
+              practitioner: Practitioner | None = None) -> WeekTemplate | None:
+    """The week template of a ukemal link (its times only), or None without one. 404 for a
+    template patients cannot book through, one that does not allow the type, or one of
+    another practitioner than ``behandler``."""
+    if template_id is None:
+        return None
+    template = catalog.online_week_template(clinic, template_id, atype)
+    if template is None or (practitioner is not None and practitioner.pk != template.practitioner_id):
+        raise ApiError(404, "not_found",
+                       _("Fant ikke ukemalen, eller den kan ikke bestilles på nett for denne timetypen."))
+    return template
+
+
 def _check_date(clinic: Clinic, value: date, field: str) -> None:
     if not catalog.within_window(clinic, value):
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
@@ -192,8 +206,10 @@ def appointment_types(request: HttpRequest, slug: str) -> Any:
 def practitioners(request: HttpRequest, slug: str, q: Query[PractitionersQuery]) -> Any:
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
+    template = _template(clinic, q.ukemal, atype)
     return [{"id": p.pk, "name": p.name, "title": p.title}
-            for p in catalog.online_practitioners(clinic, atype)]
+            for p in catalog.online_practitioners(clinic, atype)
+            if template is None or p.pk == template.practitioner_id]
 
 
 @api.get("/clinics/{slug}/availability", by_alias=True,
@@ -203,6 +219,7 @@ def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
     practitioner = _practitioner(clinic, q.behandler, atype)
+    template = _template(clinic, q.ukemal, atype, practitioner)
     today = display.local_today(clinic)
     start = q.from_ or today
     _check_date(clinic, start, "from")
@@ -214,7 +231,7 @@ def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery
     if (end - start).days >= catalog.MAX_RANGE_DAYS:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
                        {"to": _("Spør om høyst %(days)s dager om gangen.") % {"days": catalog.MAX_RANGE_DAYS}})
-    levels = availability.day_levels(clinic, atype, practitioner, start, end)
+    levels = availability.day_levels(clinic, atype, practitioner, start, end, template=template)
     return {
         "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
         "from": start, "to": end, "first_bookable": today,
@@ -230,8 +247,9 @@ def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
     practitioner = _practitioner(clinic, q.behandler, atype)
+    template = _template(clinic, q.ukemal, atype, practitioner)
     _check_date(clinic, q.date, "date")
-    found = availability.free_slots(clinic, atype, practitioner, q.date)
+    found = availability.free_slots(clinic, atype, practitioner, q.date, template=template)
     counts.count_event(clinic, "searches")  # the visitor chose a type, practitioner or day (built-in counts)
     names = _names(clinic)
     return {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
@@ -241,7 +259,7 @@ def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
 def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
     """JSON types the schema does not allow: ids are numbers, the start time is text."""
     errors = {}
-    for name in ("timetype", "behandler"):
+    for name in ("timetype", "behandler", "ukemal"):
         value = data.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             errors[name] = _field_message(name)
@@ -278,7 +296,7 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")
     try:
         booking = prepare_booking(clinic, timetype=data["timetype"], behandler=data["behandler"],
-                                  start=data["start"], patient=data, idempotency_key=key)
+                                  ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key)
         appointment = submit(booking, idempotency_key=key)
     except BookingRequestInvalid as exc:
         if exc.conflict:

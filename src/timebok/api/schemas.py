@@ -98,10 +98,13 @@ class BookingOut(Schema):
 
 _TIMETYPE = Field(ge=1, le=MAX_ID, description="Id fra /appointment-types.", examples=[1])
 _BEHANDLER_DESC = "Id fra /practitioners; tom = første ledige behandler."
+_UKEMAL_DESC = ("Id til en ukemal (fra en bestillingslenke med ukemal): bare denne ukemalens timer, "
+                "hos dens behandler. Tom = alle.")
 
 
 class PractitionersQuery(Schema):
     timetype: int = Field(ge=1, le=MAX_ID, description="Bare behandlere som tilbyr timetypen.", examples=[1])
+    ukemal: int | None = Field(None, ge=1, le=MAX_ID, description=_UKEMAL_DESC)
 
 
 class AvailabilityQuery(Schema):
@@ -109,6 +112,7 @@ class AvailabilityQuery(Schema):
     behandler: int | None = Field(None, ge=1, le=MAX_ID, description=_BEHANDLER_DESC)
     from_: date | None = Field(None, alias="from", description=f"Første dato (standard: i dag). {WINDOW_TEXT}")
     to: date = Field(description=f"Siste dato; høyst {MAX_RANGE_DAYS} dager fra from. {WINDOW_TEXT}")
+    ukemal: int | None = Field(None, ge=1, le=MAX_ID, description=_UKEMAL_DESC)
 
     _blank = field_validator("behandler", "from_", mode="before")(_blank_to_none)
 
@@ -117,6 +121,7 @@ class SlotsQuery(Schema):
     timetype: int = _TIMETYPE
     behandler: int | None = Field(None, ge=1, le=MAX_ID, description=_BEHANDLER_DESC)
     date: dt.date = Field(description=WINDOW_TEXT)
+    ukemal: int | None = Field(None, ge=1, le=MAX_ID, description=_UKEMAL_DESC)
 
     _blank = field_validator("behandler", mode="before")(_blank_to_none)
 
@@ -132,6 +137,8 @@ def _booking_schema(schema: dict[str, Any]) -> None:
                          "description": "Id fra /appointment-types."}
     props["behandler"] = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "null"}],
                           "title": "Behandler", "description": _BEHANDLER_DESC}
+    props["ukemal"] = {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_ID}, {"type": "null"}],
+                       "title": "Ukemal", "description": _UKEMAL_DESC}
     props["start"] = {"type": "string", "format": "date-time", "title": "Start",
                       "description": "Starttid fra /slots, ISO 8601 med offset. " + WINDOW_TEXT}
     for spec in PATIENT_FIELDS:
@@ -154,6 +161,7 @@ BookingIn = create_model(  # type: ignore[call-overload]
     __doc__="Every field is checked and each wrong one gets its own message (422).",
     timetype=(Any, None),
     behandler=(Any, None),
+    ukemal=(Any, None),
     start=(Any, None),
     **{spec.name: (Any, None) for spec in PATIENT_FIELDS},
 )

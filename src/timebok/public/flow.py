@@ -107,7 +107,7 @@ def field_rows(values: dict[str, str], errors: dict[str, str]) -> list[dict[str,
 
 
 #: Where a message in the error summary links to.
-_ANCHORS = {"tid": "tider", "start": "tider", "timetype": "timetype", "behandler": "behandler"}
+_ANCHORS = {"tid": "tider", "start": "tider", "timetype": "timetype", "behandler": "behandler", "ukemal": "timetype"}
 
 
 def render_page(flow: Flow, params: Any, *, values: dict[str, str] | None = None,
@@ -260,14 +260,14 @@ class Details(Step):
         values = {name: str(post.get(name, "")) for name in FIELD_NAMES}
         try:
             booking = prepare_booking(flow.clinic, timetype=post.get("timetype"), behandler=post.get("behandler"),
-                                      start=post.get("tid"), patient=values)
+                                      ukemal=post.get("ukemal"), start=post.get("tid"), patient=values)
         except BookingRequestInvalid as exc:
             params = post.copy()
             chosen = "" if "start" in exc.errors else str(post.get("tid", ""))
             if chosen and not catalog.parse_date(params.get("dato")):
                 params["dato"] = display.local_date(catalog.parse_start(chosen), flow.clinic).isoformat()
             return render_page(flow, params, values=values, errors=exc.errors, chosen_start=chosen, status=422)
-        draft = _draft_for(booking, ukemal=catalog.parse_id(post.get("ukemal")))
+        draft = _draft_for(booking, ukemal=booking.template.pk if booking.template else None)
         return render_summary(flow, draft, appointment_type=booking.appointment_type,
                               practitioner=booking.practitioner)
 
@@ -286,7 +286,7 @@ class Summary(Step):
             return render_page(flow, {}, notices=[EXPIRED])
         try:
             booking = prepare_booking(flow.clinic, timetype=draft.timetype, behandler=draft.behandler,
-                                      start=flow.request.POST.get("tid"), patient=draft.fields())
+                                      ukemal=draft.ukemal, start=flow.request.POST.get("tid"), patient=draft.fields())
         except BookingRequestInvalid as exc:
             return render_summary(flow, draft, error=_("Velg en av de ledige timene."),
                                   alternatives=exc.alternatives, status=422)
@@ -311,8 +311,8 @@ class Confirm(Step):
             response["Retry-After"] = str(settings.BOOKING_RATE_WINDOW_SECONDS)
             return response
         try:
-            booking = prepare_booking(clinic, timetype=draft.timetype, behandler=draft.behandler, start=draft.start,
-                                      patient=draft.fields(), idempotency_key=draft.key)
+            booking = prepare_booking(clinic, timetype=draft.timetype, behandler=draft.behandler, ukemal=draft.ukemal,
+                                      start=draft.start, patient=draft.fields(), idempotency_key=draft.key)
         except BookingRequestInvalid as exc:
             if exc.conflict:
                 return render_summary(flow, draft, error=str(exc.message), alternatives=exc.alternatives,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from timebok import scheduling
 from timebok.appointments.services import availability, catalog
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
-from timebok.core.display import day_label, local_today
+from timebok.core.display import day_label, local_today, phone_text
 
 
 def add_months(first: date, months: int) -> date:
@@ -95,58 +95,105 @@ class Selection:
         return params
 
 
+@dataclass
+class _TypeChoice:
+    """One type with the practitioners the page offers for it and their free days."""
+
+    appointment_type: AppointmentType
+    practitioners: list[Practitioner]
+    practitioner: Practitioner | None
+    practitioner_missing: bool  # the link named a practitioner who does not offer the type
+    levels: dict[date, scheduling.DayInfo]
+
+    @property
+    def has_free_time(self) -> bool:
+        return any(info.free for info in self.levels.values())
+
+
+def _choose(clinic: Clinic, atype: AppointmentType, template: WeekTemplate | None, raw_practitioner: Any,
+            today: date, now: datetime) -> _TypeChoice:
+    practitioners = catalog.online_practitioners(clinic, atype)
+    practitioner = None
+    missing = False
+    if template is not None:
+        # A ukemal link: only that template's times, so only its practitioner.
+        practitioners = [p for p in practitioners if p.pk == template.practitioner_id]
+        practitioner = practitioners[0] if practitioners else None
+    elif raw_practitioner:
+        pid = catalog.parse_id(raw_practitioner)
+        practitioner = next((p for p in practitioners if p.pk == pid), None)
+        missing = practitioner is None
+    levels: dict[date, scheduling.DayInfo] = {}
+    if practitioners:
+        last = catalog.bookable_last_day(clinic, atype, now)
+        levels = availability.day_levels(clinic, atype, practitioner, today, last, now=now, template=template)
+    return _TypeChoice(atype, practitioners, practitioner, missing, levels)
+
+
 def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None) -> Selection:
     """Resolve ``timetype``, ``ukemal``, ``behandler``, ``maned`` and ``dato`` (query or form
-    values) to a Selection. Unknown or offline ids add a friendly notice and are ignored."""
+    values) to a Selection. Unknown or offline ids add a friendly notice and are ignored.
+
+    Without a type in the link, the page opens on the first type, in the clinic's order, that
+    has free times (every listed type is offered by some practitioner with online timebok).
+    A ukemal link shows only that template's types, practitioner and times."""
     now = now or timezone.now()
+    today = local_today(clinic, now)
     notices: list[str] = []
-    all_types = catalog.online_types(clinic)
-    types = all_types
+    types = catalog.online_types(clinic)
 
     template = None
     if params.get("ukemal"):
-        template, template_types = catalog.week_template_types(clinic, params.get("ukemal"))
-        if template is None or not template_types or not template.practitioner.online:
+        template = catalog.online_week_template(clinic, params.get("ukemal"))
+        template_types = catalog.week_template_types(clinic, template.pk)[1] if template else []
+        offered = {t.pk for t in types}
+        template_types = [t for t in template_types if t.pk in offered]
+        if template is None or not template_types:
             notices.append(_("Lenken viser til en ukemal som ikke kan bestilles på nett. "
                              "Du kan velge blant alle timene under."))
             template = None
         else:
             types = template_types
 
-    chosen_type = None
+    raw_practitioner = params.get("behandler")
+    choice = None
     if params.get("timetype"):
         type_id = catalog.parse_id(params.get("timetype"))
-        chosen_type = next((t for t in types if t.pk == type_id), None)
-        if chosen_type is None:
+        chosen = next((t for t in types if t.pk == type_id), None)
+        if chosen is None:
             notices.append(_("Timetypen i lenken finnes ikke eller kan ikke bestilles på nett. "
                              "Velg en timetype under."))
-    if chosen_type is None and types:
-        chosen_type = types[0]
+        else:
+            choice = _choose(clinic, chosen, template, raw_practitioner, today, now)
+            if not choice.has_free_time:
+                notices.append(_no_free_time(clinic, chosen))
+    if choice is None and types:
+        first = None
+        for atype in types:
+            candidate = _choose(clinic, atype, template, raw_practitioner, today, now)
+            first = first or candidate
+            if candidate.has_free_time:
+                choice = candidate
+                break
+        if choice is None and first is not None:
+            choice = first
+            notices.append(_("Det er ingen ledige timer på nett nå.") + " " + _call_clinic(clinic))
+    if choice is not None and choice.practitioner_missing:
+        notices.append(_("Behandleren i lenken finnes ikke eller tar ikke imot bestillinger på nett for "
+                         "denne timetypen. Viser første ledige behandler."))
 
-    practitioners = catalog.online_practitioners(clinic, chosen_type) if chosen_type else []
-    practitioner = None
-    raw_practitioner = params.get("behandler")
-    if raw_practitioner:
-        pid = catalog.parse_id(raw_practitioner)
-        practitioner = next((p for p in practitioners if p.pk == pid), None)
-        if practitioner is None:
-            notices.append(_("Behandleren i lenken finnes ikke eller tar ikke imot bestillinger på nett for "
-                             "denne timetypen. Viser første ledige behandler."))
-    elif template is not None and "behandler" not in params:
-        practitioner = next((p for p in practitioners if p.pk == template.practitioner_id), None)
-
-    sel = Selection(clinic=clinic, types=types, appointment_type=chosen_type, practitioners=practitioners,
-                    practitioner=practitioner, week_template=template, notices=notices)
-    if chosen_type is None:
+    sel = Selection(clinic=clinic, types=types, appointment_type=choice.appointment_type if choice else None,
+                    practitioners=choice.practitioners if choice else [],
+                    practitioner=choice.practitioner if choice else None, week_template=template, notices=notices)
+    if choice is None:
         return sel
+    chosen_type = choice.appointment_type
+    practitioner = choice.practitioner
+    levels = choice.levels
 
-    today = local_today(clinic, now)
     last = catalog.bookable_last_day(clinic, chosen_type, now)
     sel.min_month = today.replace(day=1)
     sel.max_month = last.replace(day=1)
-    levels: dict[date, scheduling.DayInfo] = {}
-    if practitioners:
-        levels = availability.day_levels(clinic, chosen_type, practitioner, today, last, now=now)
     sel.first_free = next((d for d in sorted(levels) if levels[d].free), None)
 
     wanted_day = catalog.parse_date(params.get("dato"))
@@ -178,5 +225,16 @@ def build_selection(clinic: Clinic, params: Any, *, now: datetime | None = None)
         d += timedelta(days=1)
 
     if sel.day is not None:
-        sel.slots = availability.free_slots(clinic, chosen_type, practitioner, sel.day, now=now)
+        sel.slots = availability.free_slots(clinic, chosen_type, practitioner, sel.day, now=now, template=template)
     return sel
+
+
+def _call_clinic(clinic: Clinic) -> str:
+    phone = phone_text(clinic.phone)
+    if phone:
+        return _("Ring klinikken på %(phone)s for å bestille time.") % {"phone": phone}
+    return _("Ta kontakt med klinikken for å bestille time.")
+
+
+def _no_free_time(clinic: Clinic, atype: AppointmentType) -> str:
+    return _("Det er ingen ledige timer for «%(type)s» på nett nå.") % {"type": atype.name} + " " + _call_clinic(clinic)

@@ -18,11 +18,7 @@ from django.utils import timezone
 
 from timebok import scheduling
 from timebok.appointments.services import availability_sql
-from timebok.clinics.models import (
-    AppointmentType,
-    Clinic,
-    Practitioner,
-)
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -80,6 +76,7 @@ def load_input(
     *,
     now: datetime | None = None,
     online: bool = True,
+    template_id: int | None = None,
 ) -> scheduling.IntInput:
     """The engine's input for ``appointment_type`` on the local dates ``start..end``, in one
     query and in integers (no datetime object per appointment).
@@ -87,12 +84,13 @@ def load_input(
     ``practitioner_ids=None`` means every online practitioner whose templates offer the
     type ("Første ledige behandler"); then pass ``practitioner_ids=None`` to the engine
     as well, which takes every practitioner with a template in the input. Only blocks that
-    allow this type are loaded, so the input answers for this type only.
+    allow this type are loaded, so the input answers for this type only. ``template_id``
+    limits it to one week template's blocks and arbeidsplan (a ukemal link).
     """
     now = now or timezone.now()
     ids = None if practitioner_ids is None else list(practitioner_ids)
     lo, hi = _local_bounds(clinic, start, end)
-    rows = availability_sql.schedule_rows(clinic.pk, appointment_type.pk, ids, start, end, lo, hi)
+    rows = availability_sql.schedule_rows(clinic.pk, appointment_type.pk, ids, start, end, lo, hi, template_id)
 
     type_ids = frozenset((appointment_type.pk,))
     owner: dict[int, int] = {}
@@ -137,9 +135,16 @@ def load_input(
     )
 
 
-def _practitioner_ids(practitioner: Practitioner | None) -> list[int] | None:
-    """The engine's practitioner ids: one, or None for "any" (every one loaded)."""
+def _practitioner_ids(practitioner: Practitioner | None, template: WeekTemplate | None = None) -> list[int] | None:
+    """The engine's practitioner ids: one, or None for "any" (every one loaded). A week
+    template belongs to one practitioner: with it, only theirs."""
+    if template is not None:
+        return [template.practitioner_id]
     return None if practitioner is None else [practitioner.pk]
+
+
+def _template_id(template: WeekTemplate | None) -> int | None:
+    return None if template is None else template.pk
 
 
 def day_levels(
@@ -150,9 +155,12 @@ def day_levels(
     end: date,
     *,
     now: datetime | None = None,
+    template: WeekTemplate | None = None,
 ) -> dict[date, scheduling.DayInfo]:
-    ids = _practitioner_ids(practitioner)
-    data = load_input(clinic, appointment_type, ids, start, end, now=now)
+    """Free-time count and level of each local date ``start..end``; ``template`` limits the
+    times to one week template (its blocks, its arbeidsplan, its practitioner)."""
+    ids = _practitioner_ids(practitioner, template)
+    data = load_input(clinic, appointment_type, ids, start, end, now=now, template_id=_template_id(template))
     return scheduling.day_levels(
         data, appointment_type.pk, appointment_type.duration, start, end, ids
     )
@@ -166,9 +174,12 @@ def free_slots(
     *,
     now: datetime | None = None,
     online: bool = True,
+    template: WeekTemplate | None = None,
 ) -> list[scheduling.Slot]:
-    ids = _practitioner_ids(practitioner)
-    data = load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
+    """The free times of local ``day``; ``template`` as in :func:`day_levels`."""
+    ids = _practitioner_ids(practitioner, template)
+    data = load_input(clinic, appointment_type, ids, day, day, now=now, online=online,
+                      template_id=_template_id(template))
     return scheduling.free_slots(data, appointment_type.pk, appointment_type.duration, day, ids)
 
 
@@ -187,13 +198,15 @@ def nearest_free(
     count: int = 5,
     days: int = 7,
     now: datetime | None = None,
+    template: WeekTemplate | None = None,
 ) -> list[scheduling.Slot]:
     """Free times nearest to `around` (same day first, then the following days)."""
-    ids = _practitioner_ids(practitioner)
+    ids = _practitioner_ids(practitioner, template)
     around = around.astimezone(UTC)  # absolute time differences, also across DST
     local_day = around.astimezone(clinic.tz).date()
     end = local_day + timedelta(days=days)
-    data = every_free_time(load_input(clinic, appointment_type, ids, local_day, end, now=now))
+    data = every_free_time(load_input(clinic, appointment_type, ids, local_day, end, now=now,
+                                      template_id=_template_id(template)))
     index = scheduling.Availability(data, local_day, end)  # one index for every day asked
     candidates: list[scheduling.Slot] = []
     day = local_day

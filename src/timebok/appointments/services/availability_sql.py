@@ -81,7 +81,8 @@ _SQLITE_BEFORE_3_38 = {  # "%%" because Django's SQLite cursor turns it into "%"
             " + CAST(substr({0}, 10) AS INTEGER))",
 }
 
-_SQL_CACHE: dict[tuple[str, bool, int | None], str] = {}  # query text per (vendor, new SQLite, id count)
+# Query text per (vendor, new SQLite, id count, one template only): built once per process.
+_SQL_CACHE: dict[tuple[str, bool, int | None, bool], str] = {}
 
 
 def _connection() -> BaseDatabaseWrapper:
@@ -100,8 +101,8 @@ def _new_sqlite(connection: BaseDatabaseWrapper) -> bool:
     return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 38)
 
 
-def _sql(connection: BaseDatabaseWrapper, n_ids: int | None) -> str:
-    key = (connection.vendor, _new_sqlite(connection), n_ids)
+def _sql(connection: BaseDatabaseWrapper, n_ids: int | None, one_template: bool = False) -> str:
+    key = (connection.vendor, _new_sqlite(connection), n_ids, one_template)
     sql = _SQL_CACHE.get(key)
     if sql is not None:
         return sql
@@ -125,14 +126,14 @@ def _sql(connection: BaseDatabaseWrapper, n_ids: int | None) -> str:
           FROM {block} b
           JOIN {template} t ON t.id = b.template_id
           JOIN {block_types} bt ON bt.templateblock_id = b.id
-        {block_owner} bt.appointmenttype_id = %(type)s
+        {block_owner} bt.appointmenttype_id = %(type)s{" AND b.template_id = %(template)s" if one_template else ""}
         UNION ALL
         SELECT {PERIOD}, t.practitioner_id, tp.template_id,
                CASE tp.parity WHEN 'odd' THEN 1 WHEN 'even' THEN 2 ELSE 0 END,
                {day("tp.start_date")}, {day("tp.end_date")}
           FROM {period} tp
           JOIN {template} t ON t.id = tp.template_id
-         WHERE t.practitioner_id IN {chosen}
+         WHERE t.practitioner_id IN {chosen}{" AND tp.template_id = %(template)s" if one_template else ""}
            AND tp.start_date <= %(last)s AND (tp.end_date IS NULL OR tp.end_date >= %(first)s)
         UNION ALL
         SELECT {CLOSURE}, c.practitioner_id, {day("c.start_date")}, {day("c.end_date")},
@@ -167,10 +168,12 @@ def schedule_rows(
     last: date,
     lo: datetime,
     hi: datetime,
+    template_id: int | None = None,
 ) -> list[Row]:
     """The rows (see the module's docstring) for the local dates ``first..last`` and the
     booked appointments overlapping ``[lo, hi)``. ``practitioner_ids=None``: every online
-    practitioner of the clinic. One query; none for an empty list of ids."""
+    practitioner of the clinic. ``template_id``: only that week template's blocks and
+    arbeidsplan (a ukemal link). One query; none for an empty list of ids."""
     if practitioner_ids is not None and not practitioner_ids:
         return []
     connection = _connection()
@@ -182,7 +185,9 @@ def schedule_rows(
     }
     if practitioner_ids is not None:
         params.update((f"p{i}", pid) for i, pid in enumerate(practitioner_ids))
-    sql = _sql(connection, None if practitioner_ids is None else len(practitioner_ids))
+    if template_id is not None:
+        params["template"] = template_id
+    sql = _sql(connection, None if practitioner_ids is None else len(practitioner_ids), template_id is not None)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

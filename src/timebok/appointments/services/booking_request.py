@@ -34,7 +34,7 @@ from timebok.appointments.models import Appointment
 from timebok.appointments.patient_fields import clean_patient
 from timebok.appointments.services import availability, catalog
 from timebok.appointments.services.booking import PatientDetails, book_appointment, with_alternatives
-from timebok.clinics.models import AppointmentType, Clinic, Practitioner
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
 from timebok.core.display import local_date
 
 #: How many alternatives a refused time gets, and how many days ahead they are looked for.
@@ -78,6 +78,7 @@ class BookingRequest:
     patient: PatientDetails
     comment: str
     source: str = Appointment.Source.ONLINE
+    template: WeekTemplate | None = None  # a ukemal link's template: only its times are offered
     notes: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -94,29 +95,33 @@ def _start_message(code: str) -> str:
 
 
 def offered_slot(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner | None,
-                 start: datetime, *, now: datetime | None = None) -> scheduling.Slot | None:
+                 start: datetime, *, now: datetime | None = None,
+                 template: WeekTemplate | None = None) -> scheduling.Slot | None:
     """The slot the booking page offers at ``start`` (with who would get it), or None. With
-    "first free time only" on, that is only the day's first free time."""
+    "first free time only" on, that is only the day's first free time; with a ukemal link's
+    ``template``, only that template's times."""
     day = local_date(start, clinic)
-    for slot in availability.free_slots(clinic, appointment_type, practitioner, day, now=now):
+    for slot in availability.free_slots(clinic, appointment_type, practitioner, day, now=now, template=template):
         if slot.start == start:
             return slot
     return None
 
 
 def offered_alternatives(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner | None,
-                         around: datetime, *, now: datetime | None = None) -> list[scheduling.Slot]:
+                         around: datetime, *, now: datetime | None = None,
+                         template: WeekTemplate | None = None) -> list[scheduling.Slot]:
     """The offered times nearest to ``around``: every free time normally; with "first free
-    time only", the first free time of each day from that day on."""
+    time only", the first free time of each day from that day on (within ``template``)."""
     if not clinic.first_free_only:
         return availability.nearest_free(clinic, appointment_type, practitioner, around, count=ALTERNATIVES,
-                                         days=ALTERNATIVE_DAYS, now=now)
+                                         days=ALTERNATIVE_DAYS, now=now, template=template)
     first = local_date(around, clinic)
     levels = availability.day_levels(clinic, appointment_type, practitioner, first,
-                                     first + timedelta(days=ALTERNATIVE_DAYS), now=now)
+                                     first + timedelta(days=ALTERNATIVE_DAYS), now=now, template=template)
     found: list[scheduling.Slot] = []
     for day in sorted(d for d, info in levels.items() if info.free):
-        found.extend(availability.free_slots(clinic, appointment_type, practitioner, day, now=now)[:1])
+        found.extend(availability.free_slots(clinic, appointment_type, practitioner, day, now=now,
+                                             template=template)[:1])
         if len(found) >= ALTERNATIVES:
             break
     return found
@@ -136,6 +141,7 @@ def prepare_booking(
     *,
     timetype: Any,
     behandler: Any = None,
+    ukemal: Any = None,
     start: Any,
     patient: Mapping[str, Any],
     source: str = Appointment.Source.ONLINE,
@@ -145,10 +151,12 @@ def prepare_booking(
     """Check a booking request; return it, or raise :class:`BookingRequestInvalid`.
 
     ``timetype``/``behandler`` are ids (int or text; an empty ``behandler`` is the first
-    free practitioner), ``start`` an aware datetime or ISO 8601 text, ``patient`` the
-    patient's fields by their public names. Every field is checked, so the patient sees
-    every mistake at once. A request whose ``idempotency_key`` has booked already is not
-    checked against the free times again (submitting it returns that booking)."""
+    free practitioner); ``ukemal`` (online only) is the week template of the link the patient
+    came with: only its times can then be booked, with its practitioner. ``start`` is an aware
+    datetime or ISO 8601 text, ``patient`` the patient's fields by their public names. Every
+    field is checked, so the patient sees every mistake at once. A request whose
+    ``idempotency_key`` has booked already is not checked against the free times again
+    (submitting it returns that booking)."""
     now = now or timezone.now()
     online = source == Appointment.Source.ONLINE
     details, comment, errors = clean_patient(patient)
@@ -171,6 +179,14 @@ def prepare_booking(
             errors["behandler"] = _("Behandleren finnes ikke, tar ikke imot bestillinger på nett eller tilbyr ikke "
                                     "timetypen.")
 
+    template = None
+    if online and ukemal not in (None, "") and atype is not None:
+        template = catalog.online_week_template(clinic, ukemal, atype)
+        if template is None or (practitioner is not None and practitioner.pk != template.practitioner_id):
+            errors["ukemal"] = _("Lenken du kom fra viser til en ukemal som ikke kan bestilles på nett lenger. "
+                                 "Gå til bestillingssiden uten lenken og velg på nytt.")
+            template = None
+
     moment = None
     try:
         moment = catalog.parse_start(start)
@@ -189,11 +205,11 @@ def prepare_booking(
         replayed = Appointment.objects.filter(clinic=clinic, idempotency_key=idempotency_key).first()
 
     slot = None
-    if atype is not None and moment is not None and "behandler" not in errors:
+    if atype is not None and moment is not None and "behandler" not in errors and "ukemal" not in errors:
         if replayed is not None:
             slot = scheduling.Slot(moment, moment + atype.duration, replayed.practitioner_id)
         elif online:
-            slot = offered_slot(clinic, atype, practitioner, moment, now=now)
+            slot = offered_slot(clinic, atype, practitioner, moment, now=now, template=template)
         elif practitioner is not None and not _is_taken(clinic, atype, practitioner, moment):
             # Staff may book outside the week template; only an overlap is refused.
             slot = scheduling.Slot(moment, moment + atype.duration, practitioner.pk)
@@ -207,14 +223,14 @@ def prepare_booking(
             else:
                 errors["start"] = _("Tidspunktet kan ikke bestilles. Velg en av de ledige timene.")
             conflict = "taken" if taken else "not_available"
-            alternatives = offered_alternatives(clinic, atype, practitioner, moment, now=now) \
+            alternatives = offered_alternatives(clinic, atype, practitioner, moment, now=now, template=template) \
                 if set(errors) == {"start"} else []
             raise BookingRequestInvalid(errors, conflict=conflict, alternatives=alternatives)
 
     if errors or details is None or atype is None or moment is None or slot is None:
         raise BookingRequestInvalid(errors)
     return BookingRequest(clinic=clinic, appointment_type=atype, practitioner=practitioner, start=slot.start,
-                          slot=slot, patient=details, comment=comment, source=source)
+                          slot=slot, patient=details, comment=comment, source=source, template=template)
 
 
 def submit(request: BookingRequest, *, practitioner: Practitioner | None = None, idempotency_key: str | None = None,
@@ -232,7 +248,8 @@ def submit(request: BookingRequest, *, practitioner: Practitioner | None = None,
     except (SlotTaken, SlotNotAvailable) as exc:
         if request.source == Appointment.Source.ONLINE:
             exc.alternatives = offered_alternatives(request.clinic, request.appointment_type,
-                                                    request.practitioner, request.start, now=now)
+                                                    request.practitioner, request.start, now=now,
+                                                    template=request.template)
         else:
             with_alternatives(exc, request.clinic, request.appointment_type, chosen, request.start)
         raise

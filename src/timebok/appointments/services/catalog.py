@@ -136,7 +136,9 @@ def get_clinic(slug: Any) -> Clinic | None:
 
 
 def online_types(clinic: Clinic) -> list[AppointmentType]:
-    return list(clinic.appointment_types.filter(online=True))
+    """The types patients can book online, in the clinic's order: online, and allowed in a
+    week template of a practitioner with online timebok (any other would be a dead end)."""
+    return list(clinic.appointment_types.filter(online=True, blocks__template__practitioner__online=True).distinct())
 
 
 def online_type(clinic: Clinic, type_id: Any) -> AppointmentType | None:
@@ -190,6 +192,19 @@ def week_template_types(clinic: Clinic, template_id: Any) -> tuple[WeekTemplate 
         return None, []
     types = list(clinic.appointment_types.filter(online=True, blocks__template=tmpl).distinct())
     return tmpl, types
+
+
+def online_week_template(clinic: Clinic, template_id: Any,
+                         appointment_type: AppointmentType | None = None) -> WeekTemplate | None:
+    """A week template patients can book through (a ukemal link): the clinic's, its
+    practitioner online, and allowing ``appointment_type`` online (with a type), or some
+    online type (without). None for anything else."""
+    template, types = week_template_types(clinic, template_id)
+    if template is None or not template.practitioner.online or not types:
+        return None
+    if appointment_type is not None and appointment_type.pk not in {t.pk for t in types}:
+        return None
+    return template
 
 
 def bookable_last_day(clinic: Clinic, appointment_type: AppointmentType, now: datetime | None = None) -> date:

@@ -103,6 +103,12 @@
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
   }
 
+  // A ukemal link asks the API for that week template's times only.
+  function scoped(params) {
+    if (ukemal) { params.ukemal = ukemal.value; }
+    return params;
+  }
+
   function pageUrl(extra) {
     var q = new URLSearchParams();
     if (ukemal) { q.set("ukemal", ukemal.value); }
@@ -236,14 +242,14 @@
     if (announce) { announceSearch(); }
     if (!iso) { clearTimes(text("choose")); return Promise.resolve(); }
     clearTimes(text("loading"));
-    return getJSON("slots", { timetype: typeSel.value, behandler: practSel.value, date: iso })
+    return getJSON("slots", scoped({ timetype: typeSel.value, behandler: practSel.value, date: iso }))
       .then(function (data) { if (current(gen)) { renderSlots(data, dayName(iso)); } })
       .catch(function () { if (current(gen)) { fallback({ dato: iso }); } });
   }
 
   function loadMonth(gen) {
-    return getJSON("availability", { timetype: typeSel.value, behandler: practSel.value,
-                                     from: state.month + "-01", to: monthEnd(state.month) })
+    return getJSON("availability", scoped({ timetype: typeSel.value, behandler: practSel.value,
+                                            from: state.month + "-01", to: monthEnd(state.month) }))
       .then(function (data) {
         if (!current(gen)) { return data.days; }
         state.maxMonth = data.last_bookable.slice(0, 7);
@@ -255,31 +261,37 @@
   // A new type or practitioner: open on the first free day, like the first page load.
   function openFirstFree(gen) {
     var end = ymd(new Date(parseDay(state.today).getTime() + 92 * 86400000));
-    return getJSON("availability", { timetype: typeSel.value, behandler: practSel.value,
-                                     from: state.today, to: end })
+    return getJSON("availability", scoped({ timetype: typeSel.value, behandler: practSel.value,
+                                            from: state.today, to: end }))
       .then(function (data) {
         if (!current(gen)) { return null; }
         state.maxMonth = data.last_bookable.slice(0, 7);
         var free = data.days.filter(function (d) { return d.free > 0; })[0];
         state.month = free ? free.date.slice(0, 7) : state.minMonth;
         state.day = free ? free.date : "";
-        return loadMonth(gen).then(function () { return current(gen) ? selectDay(state.day, false, gen) : null; });
+        return loadMonth(gen).then(function () {
+          if (!current(gen)) { return null; }
+          if (!free) { selectDay("", false, gen); clearTimes(text("none")); return null; }
+          return selectDay(state.day, false, gen);
+        });
       })
       .catch(function () { if (current(gen)) { fallback({}); } });
   }
 
   function refreshPractitioners(gen) {
-    return getJSON("practitioners", { timetype: typeSel.value }).then(function (list) {
+    return getJSON("practitioners", scoped({ timetype: typeSel.value })).then(function (list) {
       if (!current(gen)) { return; }
       var chosen = practSel.value;
-      while (practSel.options.length > 1) { practSel.remove(1); }
+      // Keep "Første ledige behandler" (value ""); a ukemal link has no such option.
+      Array.prototype.slice.call(practSel.options).forEach(function (opt) { if (opt.value) { opt.remove(); } });
       list.forEach(function (p) {
         var opt = document.createElement("option");
         opt.value = String(p.id);
         opt.textContent = p.title ? p.name + ", " + p.title : p.name;
         practSel.appendChild(opt);
       });
-      practSel.value = list.some(function (p) { return String(p.id) === chosen; }) ? chosen : "";
+      var keep = list.some(function (p) { return String(p.id) === chosen; });
+      practSel.value = keep ? chosen : (practSel.options.length ? practSel.options[0].value : "");
     });
   }
 
