@@ -11,7 +11,11 @@ An optional ``Idempotency-Key`` header makes a retried POST return the same book
 
 Errors are JSON ``{"code", "message", "errors"}``: 404 unknown clinic/type/practitioner,
 403 online booking off, 409 taken (with ``alternatives``) or limit reached, 422 a
-Norwegian message per wrong field, 429 too many attempts.
+message per wrong field, 429 too many attempts.
+
+Language: messages and labels (day labels, prices) are bokmål, or English with
+``Accept-Language: en`` (timebok.core.language); answers carry ``Vary: Accept-Language``. A
+booking remembers the language it was made in, and the patient's messages use it.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
@@ -61,13 +65,27 @@ class TimebokAPI(NinjaAPI):
                     if param["name"] == "slug" and param["in"] == "path":
                         param["schema"].update(pattern=catalog.SLUG_PATTERN, maxLength=catalog.SLUG_MAX_LENGTH)
                         param["description"] = "Klinikkens kortnavn, som i /b/<kortnavn>/."
+                operation.setdefault("parameters", []).append(ACCEPT_LANGUAGE)
         return schema
+
+
+#: Documented on every operation: the language of messages and labels.
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language", "in": "header", "required": False,
+    "description": ("Språket i meldinger og etiketter: bokmål (standard) eller engelsk. "
+                    "The language of messages and labels: `en` gives English (e.g. 4xx messages, "
+                    "day labels, prices as \"NOK 650\"); anything else gives bokmål. A booking "
+                    "remembers its language for the patient's e-mail and SMS. Answers carry "
+                    "`Vary: Accept-Language`."),
+    "schema": {"type": "string", "examples": ["en", "nb"]},
+}
 
 
 api = TimebokAPI(
     title="Timebok",
     version="1",
-    description="Offentlig API for timebestilling uten innlogging.",
+    description=("Offentlig API for timebestilling uten innlogging. Public API for booking without login; "
+                 "send `Accept-Language: en` for English messages and labels."),
     urls_namespace="api",
     docs_url=None,
 )
@@ -296,7 +314,8 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")
     try:
         booking = prepare_booking(clinic, timetype=data["timetype"], behandler=data["behandler"],
-                                  ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key)
+                                  ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key,
+                                  language=translation.get_language() or "nb")
         appointment = submit(booking, idempotency_key=key)
     except BookingRequestInvalid as exc:
         if exc.conflict:

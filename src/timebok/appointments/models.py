@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from timebok.core import crypto, display
 from timebok.validation.fnr import mask_fnr
 
+#: The languages a patient can book in (settings.LANGUAGES).
+LANGUAGES = [("nb", "Norsk bokmål"), ("en", "English")]
+
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 #: The contact details an appointment keeps of its own (and a patient record has too).
 CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
@@ -100,6 +103,8 @@ class Appointment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
     source = models.CharField(_("kilde"), max_length=10, choices=Source.choices, default=Source.STAFF)
     comment = models.TextField(_("kommentar"), blank=True)
+    # The language the patient booked in: their messages (e-mail, SMS, .ics) use it.
+    language = models.CharField(_("språk"), max_length=8, choices=LANGUAGES, default="nb")
     price = models.PositiveIntegerField(_("pris (kr)"), null=True, blank=True)
     reference = models.CharField(_("referanse"), max_length=12, unique=True, default=new_reference)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)

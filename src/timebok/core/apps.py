@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "timebok.core"
     label = "core"
     verbose_name = _("Kjerne")
+
+    def ready(self) -> None:
+        from timebok.core import language  # noqa: F401 - registers the catalogue check

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     PATIENT_LIST_VIEWED = "patient.list_viewed", _("pasienter vist i oversikt")
     PATIENT_VIEWED = "patient.viewed", _("pasient vist")
     PRACTITIONER_CREATED = "practitioner.created", _("behandler lagt til")
+    PROFILE_LANGUAGE_CHANGED = "profile.language_changed", _("språk i Timebok endret")
     PRACTITIONER_UPDATED = "practitioner.updated", _("behandler endret")
     PRACTITIONER_REORDERED = "practitioner.reordered", _("rekkefølgen på behandlerne endret")
     WEEK_TEMPLATE_CREATED = "week_template.created", _("ukemal opprettet")
@@ -61,3 +62,23 @@ class AuditEntry(models.Model):
             return str(AuditAction(self.action).label)
         except ValueError:  # an action removed since the entry was written
             return self.action
+
+
+class StaffProfile(models.Model):
+    """A staff user's own settings: the language of the Timebok module (bokmål by default)."""
+
+    class Language(models.TextChoices):
+        NB = "nb", "Norsk bokmål"
+        EN = "en", "English"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("bruker"), on_delete=models.CASCADE, related_name="staff_profile",
+    )
+    language = models.CharField(_("språk"), max_length=8, choices=Language.choices, default=Language.NB)
+
+    class Meta:
+        verbose_name = _("brukerprofil")
+        verbose_name_plural = _("brukerprofiler")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import cancellation_deadline
@@ -33,6 +34,17 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 def _patient_messages(
     appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool = False,
     extra: dict[str, object] | None = None,
+) -> list[OutgoingMessage]:
+    # The one place that chooses the patient's language: everything below (subject, text,
+    # SMS, .ics, dates and prices) is rendered in the language they booked in.
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        return _compose_patient_messages(appointment, kind, send_after=send_after, token=token,
+                                         cancelled=cancelled, extra=extra)
+
+
+def _compose_patient_messages(
+    appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool,
+    extra: dict[str, object] | None,
 ) -> list[OutgoingMessage]:
     # Only the contact given with this appointment (or entered by staff for it): never the
     # patient record's, which a later booking with the same number must not redirect.
@@ -69,10 +81,16 @@ def _staff_message(appointment: Appointment, kind: str, *, now: datetime, by_pat
     wanted = practitioner.notify_on_booking if kind == Kind.STAFF_BOOKED else practitioner.notify_on_cancellation
     if not (wanted and practitioner.email):
         return []
+    with translation.override(settings.LANGUAGE_CODE):  # staff notices are bokmål
+        return _compose_staff_message(appointment, kind, now=now, by_patient=by_patient)
+
+
+def _compose_staff_message(appointment: Appointment, kind: str, *, now: datetime, by_patient: bool,
+                           ) -> list[OutgoingMessage]:
     ctx = content.context(appointment)
     ctx["by_patient"] = by_patient
     return [OutgoingMessage(
-        appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=practitioner.email,
+        appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=appointment.practitioner.email,
         subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
         body=content.render_text(f"notifications/email/{kind}.txt", ctx),
         send_after=now,

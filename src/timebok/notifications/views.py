@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from timebok.appointments.errors import AlreadyCancelled, CancellationTooLate
 from timebok.appointments.services.booking import cancel_appointment, cancellation_deadline
-from timebok.core import display, ratelimit
+from timebok.core import display, language, ratelimit
 from timebok.notifications import content, links
 
 
@@ -36,6 +36,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     appt = links.find_appointment(token)
     if appt is None:
         return _private(render(request, "notifications/manage_unknown.html", status=404))
+    language.use_stored(request, appt.language)
 
     error = None
     if request.method == "POST":
@@ -46,7 +47,9 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         except CancellationTooLate as exc:
             error = exc.message
         else:
-            return _private(HttpResponseRedirect(reverse("notifications:manage", args=[token]) + "?avbestilt=1"))
+            chosen = f"&lang={request.LANGUAGE_CODE}" if getattr(request, "language_chosen", False) else ""
+            return _private(HttpResponseRedirect(reverse("notifications:manage", args=[token]) + "?avbestilt=1"
+                                                 + chosen))
         appt.refresh_from_db()
 
     now = timezone.now()

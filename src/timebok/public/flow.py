@@ -28,6 +28,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -43,7 +44,7 @@ from timebok.appointments.services.booking_request import (
     submit,
 )
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
-from timebok.core import display
+from timebok.core import display, language
 from timebok.core.ratelimit import booking_allowed
 from timebok.insights import counts
 from timebok.insights.tracking import apply_tracking_headers
@@ -142,6 +143,9 @@ def render_page(flow: Flow, params: Any, *, values: dict[str, str] | None = None
         "tracking_event": "search" if search else "",
         "api_base": reverse("api:openapi-json").rsplit("/", 1)[0] + "/",
     }
+    if sel.types:  # the switch re-renders this page from the form, keeping what was typed
+        context.update(lang_form="bestilling", lang_default_button=True,
+                       lang_action=reverse("public:booking", kwargs={"slug": clinic.slug}))
     return flow.render("booking.html", context, status=status)
 
 
@@ -177,6 +181,8 @@ def render_summary(flow: Flow, draft: drafts.Draft, *, appointment_type: Appoint
              "practitioner": names.get(s.practitioner_id, "")}
             for s in (alternatives or [])
         ],
+        # The switch posts the draft and shows this summary again in the other language.
+        "lang_form": "rediger-form", "lang_action": reverse("public:confirm", kwargs={"slug": clinic.slug}),
     }
     return flow.render("summary.html", context, status=status)
 
@@ -246,6 +252,20 @@ class Edit(Choose):
                            chosen_start=draft.start, editing=True)
 
 
+class SwitchLanguage(Choose):
+    """The language switch on the booking page: the same page in the other language (the
+    middleware has switched it), with everything typed and chosen kept."""
+
+    name = "switch"
+    method = "POST"
+    actions = ("sprak",)
+
+    def handle(self, flow: Flow) -> HttpResponse:
+        post = flow.request.POST
+        values = {name: str(post.get(name, "")) for name in FIELD_NAMES}
+        return render_page(flow, post, values=values, chosen_start=str(post.get("tid", "")))
+
+
 class Details(Step):
     """"Neste": check the whole request; the summary, or the page again with the messages."""
 
@@ -294,6 +314,21 @@ class Summary(Step):
                               appointment_type=booking.appointment_type)
 
 
+class SwitchSummaryLanguage(Step):
+    """The language switch on the summary: the same summary in the other language."""
+
+    name = "switch_summary"
+    url_name = "confirm"
+    method = "POST"
+    actions = ("sprak",)
+
+    def handle(self, flow: Flow) -> HttpResponse:
+        draft = flow.draft
+        if draft is None:
+            return render_page(flow, {}, notices=[EXPIRED])
+        return render_summary(flow, draft)
+
+
 class Confirm(Step):
     """"Godkjenn og gjennomfør": book, then redirect to the receipt."""
 
@@ -312,7 +347,8 @@ class Confirm(Step):
             return response
         try:
             booking = prepare_booking(clinic, timetype=draft.timetype, behandler=draft.behandler, ukemal=draft.ukemal,
-                                      start=draft.start, patient=draft.fields(), idempotency_key=draft.key)
+                                      start=draft.start, patient=draft.fields(), idempotency_key=draft.key,
+                                      language=translation.get_language() or language.DEFAULT)
         except BookingRequestInvalid as exc:
             if exc.conflict:
                 return render_summary(flow, draft, error=str(exc.message), alternatives=exc.alternatives,
@@ -354,6 +390,7 @@ class Receipt(Step):
                            .filter(clinic=flow.clinic, reference=reference).first())
         if appointment is None:
             return render_public(flow.request, "not_found.html", {}, status=404)
+        language.use_stored(flow.request, appointment.language)
         tz = flow.clinic.tz
         context = {
             "appointment": appointment,
@@ -371,7 +408,8 @@ class Receipt(Step):
 
 
 #: The flow, in order. :func:`dispatch` picks the first step that answers the request.
-STEPS: tuple[Step, ...] = (Choose(), Edit(), Details(), Summary(), Confirm(), Receipt())
+STEPS: tuple[Step, ...] = (Choose(), Edit(), SwitchLanguage(), Details(), Summary(), SwitchSummaryLanguage(), Confirm(),
+                           Receipt())
 
 
 def find_step(url_name: str, method: str, action: str) -> Step | None:
@@ -388,7 +426,8 @@ def dispatch(request: HttpRequest, slug: str, url_name: str, **kwargs: str) -> H
     clinic = catalog.get_clinic(slug)
     if clinic is None:
         return render_public(request, "not_found.html", {}, status=404)
-    step = find_step(url_name, request.method or "GET", str(request.POST.get("handling", "")))
+    action = "sprak" if language.SWITCH_FIELD in request.POST else str(request.POST.get("handling", ""))
+    step = find_step(url_name, request.method or "GET", action)
     if step is None:
         return render_public(request, "not_found.html", {}, status=404)
     if not clinic.online_booking and not isinstance(step, Receipt):

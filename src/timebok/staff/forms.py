@@ -113,6 +113,12 @@ class LinkGeneratorForm(forms.Form):
         error_messages={"invalid_choice": _("Velg en timetype eller ukemal fra listen."),
                         "required": _("Velg en timetype eller ukemal.")},
     )
+    sprak = forms.ChoiceField(
+        label=_("Språk på bestillingssiden"), required=False, initial="", widget=forms.RadioSelect,
+        choices=[("", _("Pasientens nettleser velger (ellers norsk)")), ("nb", _("Norsk")),
+                 ("en", _("Engelsk (English)"))],
+        error_messages={"invalid_choice": _("Velg et språk fra listen.")},
+    )
 
     def __init__(self, *args: Any, groups: list[LinkGroup], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,6 +140,11 @@ class LinkGeneratorForm(forms.Form):
         if self.is_bound and self.is_valid():
             return self.choices_by_value[self.cleaned_data["lenke"]]
         return None
+
+    @property
+    def language(self) -> str:
+        """"nb" or "en" for a link that sets the page's language (``?lang=``), else ""."""
+        return self.cleaned_data.get("sprak", "") if self.is_bound and self.is_valid() else ""
 
 
 # --- Bookings overview --------------------------------------------------------------------

@@ -147,9 +147,11 @@ def book_appointment(
     actor: Any = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    language: str = "nb",
 ) -> Appointment:
     """Book one appointment, or raise a DomainError. Returns the appointment; for a new
-    booking, ``appointment.manage_token`` holds the patient's personal link token."""
+    booking, ``appointment.manage_token`` holds the patient's personal link token.
+    ``language`` ("nb" or "en") is the patient's: their messages use it."""
     now = now or timezone.now()
     online = source == Appointment.Source.ONLINE
     if timezone.is_naive(start):
@@ -205,6 +207,7 @@ def book_appointment(
                     end=start + appointment_type.duration,
                     source=source,
                     comment=comment.strip(),
+                    language=language if language in ("nb", "en") else "nb",
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
                     manage_token_hash=hash_token(token) if token else None,

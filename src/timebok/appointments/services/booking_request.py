@@ -79,6 +79,7 @@ class BookingRequest:
     comment: str
     source: str = Appointment.Source.ONLINE
     template: WeekTemplate | None = None  # a ukemal link's template: only its times are offered
+    language: str = "nb"  # the patient's language ("nb" or "en"): their messages use it
     notes: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -147,6 +148,7 @@ def prepare_booking(
     source: str = Appointment.Source.ONLINE,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    language: str = "nb",
 ) -> BookingRequest:
     """Check a booking request; return it, or raise :class:`BookingRequestInvalid`.
 
@@ -230,7 +232,8 @@ def prepare_booking(
     if errors or details is None or atype is None or moment is None or slot is None:
         raise BookingRequestInvalid(errors)
     return BookingRequest(clinic=clinic, appointment_type=atype, practitioner=practitioner, start=slot.start,
-                          slot=slot, patient=details, comment=comment, source=source, template=template)
+                          slot=slot, patient=details, comment=comment, source=source, template=template,
+                          language=language)
 
 
 def submit(request: BookingRequest, *, practitioner: Practitioner | None = None, idempotency_key: str | None = None,
@@ -244,6 +247,7 @@ def submit(request: BookingRequest, *, practitioner: Practitioner | None = None,
             clinic=request.clinic, appointment_type=request.appointment_type, practitioner=chosen,
             start=request.start.astimezone(UTC), patient=request.patient, comment=request.comment,
             source=request.source, idempotency_key=idempotency_key, actor=actor, now=now,
+            language=request.language,
         )
     except (SlotTaken, SlotNotAvailable) as exc:
         if request.source == Appointment.Source.ONLINE:

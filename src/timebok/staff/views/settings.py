@@ -28,8 +28,12 @@ CHART_DAY_WIDTH = 16
 CHART_HEIGHT = 120
 
 
-def booking_url(request: HttpRequest, clinic: Clinic, choice: LinkChoice) -> str:
-    return request.build_absolute_uri(f"/b/{clinic.slug}/?{urlencode(choice.query)}")
+def booking_url(request: HttpRequest, clinic: Clinic, choice: LinkChoice, language: str = "") -> str:
+    """The booking link; with ``language`` it opens in that language (``lang=en``), also in an iframe."""
+    query: dict[str, Any] = dict(choice.query)
+    if language:
+        query["lang"] = language
+    return request.build_absolute_uri(f"/b/{clinic.slug}/?{urlencode(query)}")
 
 
 def iframe_snippet(url: str, title: str, loader_url: str) -> str:
@@ -69,7 +73,7 @@ def _context(request: HttpRequest, clinic: Clinic, *, tracking_form: TrackingLin
     chosen = link_form.chosen
     link: dict[str, Any] | None = None
     if chosen is not None:
-        url = booking_url(request, clinic, chosen)
+        url = booking_url(request, clinic, chosen, link_form.language)
         link = {
             "choice": chosen,
             "url": url,
@@ -77,7 +81,7 @@ def _context(request: HttpRequest, clinic: Clinic, *, tracking_form: TrackingLin
                                      request.build_absolute_uri(static("timebok/embed.js"))),
             "qr": qr_svg(url, _("QR-kode for bestillingslenken")),
             "qr_download": reverse("staff:qr", kwargs={"clinic": clinic.slug}) + "?" + urlencode(
-                {"lenke": chosen.value}),
+                {"lenke": chosen.value, **({"sprak": link_form.language} if link_form.language else {})}),
         }
     summary = stats.last_days(clinic, 30)
     return {
@@ -148,7 +152,7 @@ def qr_download(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     chosen = form.chosen
     if chosen is None:
         raise Http404("unknown link")
-    url = booking_url(request, clinic, chosen)
+    url = booking_url(request, clinic, chosen, form.language)
     svg = segno.make(url, error="m").svg_inline(scale=8, title=url)
     body = '<?xml version="1.0" encoding="utf-8"?>\n' + svg.replace(
         "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)

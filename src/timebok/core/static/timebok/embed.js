@@ -9,6 +9,9 @@
  * and never shows a scrollbar of its own. A message is used only when it comes from one of
  * the page's Timebok iframes (its window and its origin) and has exactly that shape.
  * Without this script the iframe keeps its fixed height and scrolls inside.
+ *
+ * Language: the iframe's src carries it (…/b/klinikk/?lang=en, offered by the link generator);
+ * the page inside keeps it in its own links and forms, so nothing here needs to pass it on.
  */
 (function () {
   "use strict";

@@ -40,6 +40,10 @@
   var hDate = document.getElementById("h-dato");
   var texts = document.getElementById("js-texts");
   var ukemal = search.querySelector("input[name=ukemal]");
+  // The language the patient chose (?lang= / the switch): page URLs keep it, and the API
+  // answers in the page's language (day labels).
+  var lang = search.querySelector("input[name=lang]");
+  var pageLang = document.documentElement.lang || "nb";
 
   var state = {
     month: search.getAttribute("data-month"),
@@ -99,7 +103,8 @@
   function getJSON(path, params) {
     var query = new URLSearchParams();
     Object.keys(params).forEach(function (k) { if (params[k]) { query.set(k, params[k]); } });
-    return fetch(api + path + "?" + query.toString(), { headers: { Accept: "application/json" } })
+    return fetch(api + path + "?" + query.toString(),
+                 { headers: { Accept: "application/json", "Accept-Language": pageLang } })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
   }
 
@@ -112,6 +117,7 @@
   function pageUrl(extra) {
     var q = new URLSearchParams();
     if (ukemal) { q.set("ukemal", ukemal.value); }
+    if (lang) { q.set("lang", lang.value); }
     q.set("timetype", typeSel.value);
     q.set("behandler", practSel.value);
     Object.keys(extra || {}).forEach(function (k) { if (extra[k]) { q.set(k, extra[k]); } });
