@@ -67,8 +67,9 @@ def test_the_catalogue_is_up_to_date_with_the_source(tmp_path):
                     "--no-location", "--no-obsolete"], cwd=copy, env=env, check=True, capture_output=True)
     fresh = _keys(_catalogue(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
     ours = _keys(_catalogue(EN_PO))
-    assert fresh - ours == set(), f"new source strings: run `make messages` and translate: {sorted(map(str, fresh - ours))[:5]}"
-    assert ours - fresh == set(), f"strings no longer in the source: run `make messages`: {sorted(map(str, ours - fresh))[:5]}"
+    new, gone = sorted(map(str, fresh - ours)), sorted(map(str, ours - fresh))
+    assert new == [], f"new source strings: run `make messages` and translate them: {new[:5]}"
+    assert gone == [], f"strings no longer in the source: run `make messages`: {gone[:5]}"
 
 
 def test_the_compiled_catalogue_is_used():

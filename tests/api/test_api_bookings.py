@@ -192,3 +192,16 @@ def test_unreadable_bodies_are_400(anon_client, clinic, raw):
     r = anon_client.post(url(clinic), raw, content_type="application/json")
     assert r.status_code == 400
     assert r.json()["code"] == "bad_request"
+
+
+def test_a_booking_remembers_the_language_it_was_made_in(anon_client, clinic):
+    from timebok.appointments.models import Appointment
+
+    r = post(anon_client, clinic, body(clinic), **{"Accept-Language": "en"})
+    assert r.status_code == 201 and r.json()["price_text"] == "NOK 650"
+    assert Appointment.objects.get(reference=r.json()["reference"]).language == "en"
+    taken = post(anon_client, clinic, body(clinic, fodselsnummer=valid_fnr(3, 3, 90)), **{"Accept-Language": "en"})
+    assert taken.status_code == 409
+    assert taken.json()["message"] == "Sorry, someone else has just taken this time. Please choose another time."
+    r = post(anon_client, clinic, body(clinic, start=at(monday(), 13).isoformat(), fodselsnummer=valid_fnr(4, 4, 80)))
+    assert Appointment.objects.get(reference=r.json()["reference"]).language == "nb"

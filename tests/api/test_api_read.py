@@ -174,3 +174,43 @@ def test_required_and_blank_parameters_are_422(anon_client, clinic, endpoint, pa
 def test_a_slug_that_is_no_slug_is_404(anon_client, db):
     for slug in ("%00", "a" * 300, "%C3%A6"):
         assert anon_client.get(f"{BASE}{slug}/appointment-types").status_code == 404
+
+
+# --- Accept-Language ----------------------------------------------------------------------
+
+
+def test_accept_language_en_gives_english_labels_and_messages(anon_client, clinic):
+    t = types(clinic)["Oppfølging"]
+    day = monday()
+    r = anon_client.get(f"{BASE}{clinic.slug}/availability",
+                        {"timetype": t.pk, "from": day.isoformat(), "to": day.isoformat()}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 200 and r["Content-Language"] == "en" and "Accept-Language" in r["Vary"]
+    label = r.json()["days"][0]["label"]
+    assert label == f"{day:%A} {day.day} {day:%B}, many available"
+    types_en = anon_client.get(f"{BASE}{clinic.slug}/appointment-types", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert {t["price_text"] for t in types_en} == {"NOK 650", "NOK 850"}
+    missing = anon_client.get(f"{BASE}finnes-ikke/appointment-types", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == 404 and missing.json()["message"] == "Clinic not found."
+    bad = anon_client.get(f"{BASE}{clinic.slug}/slots", {"timetype": t.pk, "date": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 422
+    assert bad.json() == {"code": "invalid", "message": "Check the fields marked.",
+                          "errors": {"date": "Invalid date. Use the format YYYY-MM-DD."}}
+
+
+def test_without_accept_language_the_api_answers_in_bokmaal(anon_client, clinic):
+    r = anon_client.get(f"{BASE}finnes-ikke/appointment-types")
+    assert r.json()["message"] == "Fant ikke klinikken."
+    assert r["Content-Language"] == "nb" and "Accept-Language" in r["Vary"]
+    assert anon_client.get(f"{BASE}finnes-ikke/appointment-types", HTTP_ACCEPT_LANGUAGE="de").json()["message"] \
+        == "Fant ikke klinikken."
+
+
+def test_the_openapi_document_describes_accept_language(anon_client):
+    schema = anon_client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            names = [(p["name"], p["in"]) for p in operation["parameters"]]
+            assert ("Accept-Language", "header") in names, path
+    param = next(p for p in schema["paths"]["/api/v1/clinics/{slug}/slots"]["get"]["parameters"]
+                 if p["name"] == "Accept-Language")
+    assert "English" in param["description"] and not param["required"]

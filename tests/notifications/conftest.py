@@ -34,10 +34,11 @@ def book(clinic, outbox_dirs, django_capture_on_commit_callbacks):  # type: igno
 
     def _book(start: datetime | None = None, type_name: str = "Oppfølging", patient: PatientDetails | None = None,
               source: str = Appointment.Source.ONLINE, practitioner_name: str | None = "Anne Lie",
-              now: datetime | None = None) -> Appointment:
+              now: datetime | None = None, language: str = "nb") -> Appointment:
         with django_capture_on_commit_callbacks(execute=True):
             return factories.book(clinic, start=start or at(weekday_in(7), 10, 30), type_name=type_name,
-                                  practitioner=practitioner_name, patient=patient, source=source, now=now)
+                                  practitioner=practitioner_name, patient=patient, source=source, now=now,
+                                  language=language)
 
     return _book
 

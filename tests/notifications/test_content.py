@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from tests.factories import at, details, valid_fnr, weekday_in
 from tests.notifications.conftest import sms_files
@@ -150,3 +151,58 @@ def test_confirmation_after_the_deadline_offers_the_phone_not_online_cancelling(
     assert "Se eller avbestill" not in body
     [sms] = sms_files(outbox_dirs)
     assert "Avbestilling: ring 22 00 00 00" in sms and "avbestill innen" not in sms
+
+
+# --- The patient's language -----------------------------------------------------------------
+
+
+def test_an_english_booking_gets_english_confirmation_sms_and_ics(clinic, book, outbox_dirs, settings):
+    import icalendar
+
+    from timebok.core import display
+
+    clinic.practitioners.filter(name="Anne Lie").update(email="anne@example.com", notify_on_booking=True)
+    start = at(weekday_in(7), 10, 30)
+    appt = book(start=start, language="en")
+    assert appt.language == "en"
+    m = next(m for m in mail.outbox if m.to == ["kari0@example.com"])
+    local = start.astimezone(clinic.tz)
+    when = f"{local:%A} {local.day} {local:%B} {local.year} at 10:30"  # "Monday 30 November 2026 at 10:30"
+    assert m.subject == f"Appointment confirmation: {when}, Fysio Sentrum"
+    assert "Hello Kari," in m.body
+    assert f"Time: {when}–11:00" in m.body
+    assert "Practitioner: Anne Lie, Fysioterapeut" in m.body
+    assert "Price: NOK 650" in m.body
+    assert "You can cancel online until" in m.body and "Kind regards" in m.body
+    for word in ("Hei", "Timen", "Pris", "kl.", "kr ", "Vennlig"):
+        assert word not in m.body and word not in m.subject, word
+    ics = icalendar.Calendar.from_ical(str(m.attachments[0][1]))
+    event = next(iter(ics.walk("VEVENT")))
+    assert str(event["summary"]) == "Oppfølging at Fysio Sentrum"
+    assert "Practitioner: Anne Lie" in str(event["description"])
+    assert "Price: NOK 650" in str(event["description"])
+    sms = sms_files(outbox_dirs)
+    assert len(sms) == 1 and f"Appointment at Fysio Sentrum on {when} with Anne Lie" in sms[0]
+    # The practitioner's notice stays bokmål.
+    staff = next(m for m in mail.outbox if m.to == ["anne@example.com"])
+    assert staff.subject.startswith("Ny bestilling på nett: ")
+    with translation.override("nb"):
+        assert display.price_text(650) == "kr 650"
+
+
+def test_the_reminder_and_the_cancellation_use_the_booking_language(clinic, book, cancel, outbox_dirs):
+    appt = book(start=at(weekday_in(7), 10, 30), language="en")
+    reminder = OutgoingMessage.objects.get(appointment=appt, kind="reminder", channel="email")
+    assert reminder.subject.startswith("Reminder: appointment on ") and "This is a reminder" in reminder.body
+    mail.outbox.clear()
+    cancel(appt, by_patient=True)
+    m = next(m for m in mail.outbox if m.to == ["kari0@example.com"])
+    assert m.subject.startswith("Cancelled: appointment on ")
+    assert "has been cancelled" in m.body and "Hei" not in m.body
+    assert "Oppfølging" in m.body  # the clinic's own names stay as they are
+
+
+def test_a_bokmaal_booking_is_unchanged(book, outbox_dirs):
+    appt = book(language="nb")
+    assert appt.language == "nb"
+    assert mail.outbox[0].subject.startswith("Timebekreftelse: ")

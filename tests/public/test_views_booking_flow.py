@@ -251,3 +251,69 @@ def test_practitioner_gone_offline_is_not_replaced_silently(anon_client, clinic)
     r = anon_client.post(url(clinic, "bekreft/"), {"utkast": token, "handling": "godkjenn"})
     assert r.status_code == 409 and "tar ikke imot bestillinger" in r.content.decode()
     assert Appointment.objects.count() == 0
+
+
+# --- The language switch ----------------------------------------------------------------------
+
+
+def _field_value(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    return match.group(1) if match else ""
+
+
+def test_the_switch_on_the_booking_page_keeps_everything_typed_and_chosen(client, clinic):
+    typed = form_data(clinic, hour=10, kommentar="Vondt i kneet", practitioner="Bjørn Dahl")
+    r = client.post(f"/b/{clinic.slug}/", {**typed, "bytt_sprak": "en"})
+    html = r.content.decode()
+    assert r.status_code == 200 and r["Content-Language"] == "en"
+    assert "<h1>Book an appointment</h1>" in html and "Noe må rettes" not in html  # nothing was checked yet
+    for name in ("fornavn", "etternavn", "epost", "fodselsnummer"):
+        assert _field_value(html, name) == typed[name], name
+    assert "Vondt i kneet</textarea>" in html
+    assert re.search(rf'value="{re.escape(typed["tid"])}" checked', html)  # the chosen time
+    assert f'<option value="{typed["behandler"]}" selected>' in html
+    assert html.count('<input type="hidden" name="lang" value="en">') == 2
+    # And back: the switch offers Norsk now.
+    assert 'name="bytt_sprak" value="nb"' in html and ">Norsk</button>" in html
+    back = client.post(f"/b/{clinic.slug}/", {**typed, "lang": "en", "bytt_sprak": "nb"})
+    assert back["Content-Language"] == "nb" and _field_value(back.content.decode(), "fornavn") == "Kari"
+    assert not Appointment.objects.exists()
+
+
+def test_enter_in_a_field_still_means_neste(client, clinic):
+    """The switch is a submit button of the booking form placed before it: a hidden default
+    button before the switch keeps implicit submission (Enter) on "Neste"."""
+    html = client.get(f"/b/{clinic.slug}/").content.decode()
+    default = html.index('<button type="submit" form="bestilling" hidden></button>')
+    switch = html.index('name="bytt_sprak" value="en"')
+    assert default < switch < html.index('id="bestilling"')
+
+
+def test_the_switch_on_the_summary_keeps_the_draft(client, clinic):
+    summary = client.post(f"/b/{clinic.slug}/", form_data(clinic))
+    token = _field_value(summary.content.decode(), "utkast")
+    r = client.post(f"/b/{clinic.slug}/bekreft/", {"utkast": token, "bytt_sprak": "en"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "<h1>Summary</h1>" in html and "Confirm and book" in html
+    assert "Kari" in html and "Vondt i kneet" in html and "NOK 650" in html
+    token = _field_value(html, "utkast")
+    done = client.post(f"/b/{clinic.slug}/bekreft/", {"utkast": token, "handling": "godkjenn", "lang": "en"})
+    assert done.status_code == 302
+    appointment = Appointment.objects.get()
+    assert appointment.language == "en"
+    receipt = client.get(done["Location"], HTTP_ACCEPT_LANGUAGE="nb")
+    assert receipt["Content-Language"] == "en" and "Your appointment is booked" in receipt.content.decode()
+    assert client.get(done["Location"] + "?lang=nb")["Content-Language"] == "nb"
+
+
+def test_an_expired_draft_on_the_switch_says_so(client, clinic):
+    r = client.post(f"/b/{clinic.slug}/bekreft/", {"utkast": "x", "bytt_sprak": "en"})
+    assert "The booking has expired" in r.content.decode()
+
+
+def test_pages_without_a_form_switch_by_link(client, clinic):
+    appt = book(clinic, patient=details(4))
+    html = client.get(f"/t/{appt.manage_token}/").content.decode()
+    assert re.search(r'<a href="/t/[\w-]+/\?lang=en" lang="en" hreflang="en" class="lang-switch__link">English</a>',
+                     html)
+    assert 'href="/b/nope/?lang=en"' in client.get("/b/nope/").content.decode()

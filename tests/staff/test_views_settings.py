@@ -281,3 +281,17 @@ def test_counts_table_and_chart(staff_client, clinic, other_clinic):
     assert section.count('class="chart__bar chart__bar--visits"') == 2
     assert 'role="img"' in section
     assert not re.search(r'(x|y|width|height)="\d+,\d', section)  # SVG numbers are not localised
+
+
+def test_the_link_generator_offers_an_english_link(staff_client, clinic):
+    t = clinic.appointment_types.get(name="Oppfølging")
+    html = staff_client.get(url(clinic)).content.decode()
+    assert 'name="sprak" value="en"' in html and "Engelsk (English)" in html
+    html = staff_client.get(url(clinic), {"lenke": f"t{t.pk}", "sprak": "en"}).content.decode()
+    expected = f"http://testserver/b/{clinic.slug}/?timetype={t.pk}&amp;lang=en"
+    assert f'id="link-url" value="{expected}" readonly' in html
+    assert re.search(r"&lt;iframe src=&quot;http://testserver/b/fysio/\?timetype=\d+&amp;amp;lang=en&quot;", html)
+    assert "sprak=en" in html  # the QR download carries it too
+    qr = staff_client.get(f"/timebok/{clinic.slug}/innstillinger/qr.svg", {"lenke": f"t{t.pk}", "sprak": "en"})
+    assert b"lang=en" in qr.content
+    assert staff_client.get(url(clinic), {"lenke": f"t{t.pk}", "sprak": "xx"}).status_code == 200
