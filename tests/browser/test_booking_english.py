@@ -69,6 +69,7 @@ def test_books_in_english_on_a_phone_switching_language_mid_form(live_server, ph
     assert "Hello Kari," in message.body and "Price: NOK 650" in message.body
     assert "Hei" not in message.body and "kr 650" not in message.body
     name, ics, _mime = message.attachments[0]
+    assert name == "time.ics"
     event = next(iter(icalendar.Calendar.from_ical(str(ics)).walk("VEVENT")))
     assert str(event["summary"]) == "Oppfølging at Fysio Sentrum"
     assert "Practitioner: Anne Lie" in str(event["description"])
