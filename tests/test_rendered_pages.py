@@ -195,6 +195,8 @@ def test_every_public_page_in_english(client, clinic, settings, django_capture_o
         cancelled = client.post(f"/t/{own.manage_token}/", {"lang": "en"})
     assert_english(client.get(cancelled["Location"]), "the personal link, cancelled", data, pieces)
     assert_english(client.get("/b/finnes-ikke/?lang=en"), "404", data, pieces)
+    settings.DEMO = False
+    assert_english(client.get("/", HTTP_ACCEPT_LANGUAGE="en"), "home", data, pieces)
     settings.BOOKING_RATE_LIMIT = 0
     assert_english(client.post(f"/b/{slug}/bekreft/", {"utkast": token, "handling": "godkjenn", "lang": "en"}),
                    "rate limited", data, pieces)
