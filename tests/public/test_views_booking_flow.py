@@ -317,3 +317,6 @@ def test_pages_without_a_form_switch_by_link(client, clinic):
     assert re.search(r'<a href="/t/[\w-]+/\?lang=en" lang="en" hreflang="en" class="lang-switch__link">English</a>',
                      html)
     assert 'href="/b/nope/?lang=en"' in client.get("/b/nope/").content.decode()
+    # A page answering a POST links to the booking page, which answers GET.
+    rejected = client.post(f"/b/{clinic.slug}/", form_data(clinic, nettsted="x")).content.decode()
+    assert f'<a href="/b/{clinic.slug}/?lang=en" lang="en"' in rejected

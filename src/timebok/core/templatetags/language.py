@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import translation
 
 from timebok.core.language import SWITCH_FIELD, other
@@ -29,8 +31,13 @@ def language_switch(context: template.Context) -> dict[str, Any]:
     href = ""
     if request is not None:
         query = request.GET.copy()
+        path = request.path
+        clinic = context.get("clinic")
+        if request.method not in ("GET", "HEAD") and path.startswith("/b/") and clinic is not None:
+            # A page answering a POST (rate limited, rejected): its URL takes no GET; the booking page does.
+            path, query = reverse("public:booking", kwargs={"slug": clinic.slug}), QueryDict(mutable=True)
         query["lang"] = target
-        href = request.path + "?" + urlencode(sorted(query.lists()), doseq=True)
+        href = path + "?" + urlencode(sorted(query.lists()), doseq=True)
     return {
         "target": target, "label": LABELS[target], "href": href, "field": SWITCH_FIELD,
         "form_id": context.get("lang_form", ""), "action": context.get("lang_action", ""),
