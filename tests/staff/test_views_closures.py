@@ -36,6 +36,15 @@ def test_page_lists_closures_in_norwegian_and_the_coming_holidays(staff_client, 
     assert "Julaften" in html and "Nyttårsaften" in html
 
 
+def test_a_user_who_chose_english_sees_the_holidays_in_english(staff_client, staff_user, clinic):
+    from timebok.core import profiles
+
+    profiles.set_language(staff_user, "en")
+    html = staff_client.get(url(clinic)).content.decode()
+    assert "Christmas Day" in html or "New Year's Day" in html
+    assert "Første juledag" not in html and "Christmas Eve" in html
+
+
 def test_close_one_day_without_bookings(staff_client, clinic, staff_user, day):
     response = staff_client.post(url(clinic, "closure_create"), {"start_date": day.isoformat(),
                                                                   "reason": "Planleggingsdag"})

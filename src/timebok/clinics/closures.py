@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import holidays
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from timebok.appointments.models import Appointment
@@ -80,9 +81,11 @@ class Holiday:
 
 
 def coming_holidays(today: date, days: int = 366) -> list[Holiday]:
-    """Norwegian public holidays from today through the next ``days`` days, with their names."""
+    """Norwegian public holidays from today through the next ``days`` days, with their names
+    (in English when the page is)."""
     last = today + timedelta(days=days)
-    names = holidays.country_holidays("NO", years=range(today.year, last.year + 1), language="no")
+    language = "en_US" if get_language() == "en" else "no"
+    names = holidays.country_holidays("NO", years=range(today.year, last.year + 1), language=language)
     return [Holiday(d, names[d]) for d in sorted(names) if today <= d <= last]
 
 
