@@ -80,3 +80,21 @@ def test_day_labels_say_the_level_in_words():
     assert display.day_label(date(2026, 12, 3), "few") == "torsdag 3. desember, få ledige"
     assert display.day_label(date(2026, 12, 5), "none") == "lørdag 5. desember, ingen ledige"
     assert display.day_label(date(2026, 1, 5), "many") == "mandag 5. januar, mange ledige"
+
+
+def test_english_dates_prices_phones_and_labels():
+    with translation.override("en"):
+        start = datetime(2026, 11, 30, 7, 45, tzinfo=UTC)
+        assert display.when_text(start, OSLO) == "Monday 30 November 2026 at 08:45"
+        assert display.when_text(start, OSLO, datetime(2026, 11, 30, 8, 15, tzinfo=UTC)) == \
+            "Monday 30 November 2026 at 08:45–09:15"
+        assert display.day_text(date(2026, 12, 3)) == "Thursday 3 December"
+        assert display.price_text(650) == "NOK 650"
+        assert display.price_text(1250) == "NOK 1,250"
+        assert display.phone_text("+47 22 00 00 00") == "+47 22 00 00 00"  # readable from abroad
+        assert display.day_label(date(2026, 12, 3), "few") == "Thursday 3 December, few available"
+        html = Template("{% load display %}{{ p|phone }} {{ p|tel }} {{ n|price }} {{ d|date_long }}").render(
+            Context({"p": "+47 22 00 00 00", "n": 1250, "d": date(2026, 12, 2)}))
+        assert html == "+47 22 00 00 00 +4722000000 NOK 1,250 Wednesday 2 December 2026"
+    # The cache of formatted dates is per language.
+    assert display.day_text(date(2026, 12, 3)) == "torsdag 3. desember"

@@ -51,15 +51,16 @@ def price_text(amount: int | None) -> str:
 
 def phone_text(value: str) -> str:
     """One national format: "412 34 567" and "22 00 00 00" for Norwegian numbers, the
-    international form ("+46 70 123 45 67") for the rest. A value that is not a valid
-    number (free text typed by staff) is shown as it is."""
+    international form ("+46 70 123 45 67") for the rest; in English every number is
+    international ("+47 22 00 00 00"), for readers calling from abroad. A value that is not
+    a valid number (free text typed by staff) is shown as it is."""
     if not value:
         return ""
     try:
         text = format_phone(normalize_phone(value))
     except ContactError:
         return value
-    return text.removeprefix("+47 ")
+    return text if get_language() == "en" else text.removeprefix("+47 ")
 
 
 def phone_uri(value: str) -> str:
