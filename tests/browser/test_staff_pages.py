@@ -142,3 +142,24 @@ def test_details_that_differ_from_the_record_are_flagged_and_accepted(live_serve
     expect(page.locator(f"#time-{second.pk} .differs")).to_have_count(0)
     second.patient.refresh_from_db()
     assert (second.patient.first_name, second.patient.email) == ("Karianne", "annen@example.com")
+
+
+@pytest.mark.parametrize("pg", ["page", "phone_page"])
+def test_a_user_chooses_english_in_min_profil(live_server, demo, pg, request):
+    page = request.getfixturevalue(pg)
+    login(page, live_server.url)
+    page.get_by_role("link", name="Min profil").click()
+    page.get_by_role("heading", name="Min profil").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_label("English").check()
+    page.get_by_role("button", name="Lagre").click()
+    page.get_by_role("heading", name="My profile").wait_for()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Your profile has been saved." in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_no_axe_violations(page)
+    page.goto(f"{live_server.url}/timebok/demo/innstillinger/?lenke=t{demo.appointment_types.first().pk}&sprak=en")
+    page.get_by_role("heading", name="Settings").wait_for()
+    assert "lang=en" in page.locator("#link-url").input_value()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert_no_axe_violations(page)
