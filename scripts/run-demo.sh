@@ -30,7 +30,7 @@ WEB=$!
 cat <<TXT
 
   Timebok kjører (demo):
-    Bestillingsside:  ${TIMEBOK_BASE_URL}/b/demo/
+    Bestillingsside:  ${TIMEBOK_BASE_URL}/b/demo/   (in English: ${TIMEBOK_BASE_URL}/b/demo/?lang=en)
     Timebok (ansatte): ${TIMEBOK_BASE_URL}/timebok/   bruker: demo   passord: demo
     Admin:            ${TIMEBOK_BASE_URL}/admin/   (bare superbrukere: manage.py createsuperuser)
     Utgående e-post:  var/outbox/   (bakgrunnsjobber logges i var/worker.log)
