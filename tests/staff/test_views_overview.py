@@ -39,6 +39,14 @@ def test_day_view_lists_the_appointment(staff_client, clinic, appointment):
     assert "Vis fødselsnummer" in html and "Avbestill" in html
 
 
+def test_an_appointment_booked_in_english_says_so(staff_client, clinic, appointment):
+    english = book(clinic, hour=13, day=appointment.start.date(), patient=details(fnr=valid_fnr(3, 3, 71)),
+                   language="en")
+    html = overview(staff_client, clinic, **state(appointment)).content.decode()
+    assert html.count("Bestilt på engelsk") == 1
+    assert html.index(f'id="time-{english.pk}"') < html.index("Bestilt på engelsk")
+
+
 def test_week_view_shows_the_week_of_one_practitioner(staff_client, clinic, appointment):
     monday = appointment.start.date() - timedelta(days=appointment.start.date().weekday())
     thursday = book(clinic, day=monday + timedelta(days=3), hour=9,
