@@ -306,6 +306,17 @@ def test_the_switch_on_the_summary_keeps_the_draft(client, clinic):
     assert client.get(done["Location"] + "?lang=nb")["Content-Language"] == "nb"
 
 
+def test_the_draft_remembers_the_language_when_a_form_does_not_say(client, clinic):
+    summary = client.post(f"/b/{clinic.slug}/", {**form_data(clinic), "lang": "en"})
+    token = _field_value(summary.content.decode(), "utkast")
+    assert drafts.loads(token, clinic.slug).language == "en"
+    # A POST without the language (e.g. a page cached before the switch existed): the draft's.
+    edit = client.post(f"/b/{clinic.slug}/", {"utkast": token, "handling": "rediger"}, HTTP_ACCEPT_LANGUAGE="nb")
+    assert edit["Content-Language"] == "en"
+    done = client.post(f"/b/{clinic.slug}/bekreft/", {"utkast": token, "handling": "godkjenn"})
+    assert done.status_code == 302 and Appointment.objects.get().language == "en"
+
+
 def test_an_expired_draft_on_the_switch_says_so(client, clinic):
     r = client.post(f"/b/{clinic.slug}/bekreft/", {"utkast": "x", "bytt_sprak": "en"})
     assert "The booking has expired" in r.content.decode()

@@ -5,8 +5,8 @@ Patients choose without a cookie (the booking flow is cookie-free and works in a
 1. the POST field ``lang`` (every form of the flow carries it; the switch "English"/"Norsk"
    is a submit button ``bytt_sprak`` that re-renders the same step in the other language);
 2. the query parameter ``?lang=`` (booking links, embeds, the switch on GET pages);
-3. the language stored with the appointment (the receipt and the personal link:
-   :func:`use_stored`, called by those views);
+3. the language stored with the booking draft or the appointment (the summary and confirm
+   steps, the receipt, the personal link: :func:`use_stored`, called by those views);
 4. the browser's ``Accept-Language``;
 5. bokmål.
 

@@ -49,6 +49,7 @@ class Draft:
     patient: dict[str, str] = field(default_factory=dict)
     ukemal: int | None = None
     key: str = ""
+    language: str = ""  # the page's language when the draft was made ("nb"/"en")
 
     @property
     def start_dt(self) -> datetime:

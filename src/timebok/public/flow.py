@@ -69,7 +69,10 @@ class Flow:
 
     @cached_property
     def draft(self) -> drafts.Draft | None:
-        return drafts.loads(self.request.POST.get("utkast"), self.clinic.slug)
+        draft = drafts.loads(self.request.POST.get("utkast"), self.clinic.slug)
+        if draft is not None and draft.language:
+            language.use_stored(self.request, draft.language)  # unless chosen in this request
+        return draft
 
     @cached_property
     def practitioner_names(self) -> dict[int, str]:
@@ -163,6 +166,7 @@ def render_summary(flow: Flow, draft: drafts.Draft, *, appointment_type: Appoint
     start = draft.start_dt
     fields = draft.fields()
     names = flow.practitioner_names
+    draft.language = translation.get_language() or language.DEFAULT  # the summary's language travels on
     context = {
         "draft": draft,
         "patient": fields,
@@ -195,7 +199,7 @@ def _draft_for(request: BookingRequest, *, ukemal: int | None, key: str = "") ->
         practitioner=request.slot.practitioner_id, start=request.slot.start.isoformat(),
         patient={"fornavn": details.first_name, "etternavn": details.last_name, "fodselsnummer": details.fnr,
                  "epost": details.email, "telefon": details.phone, "kommentar": request.comment},
-        ukemal=ukemal, key=key or drafts.new_key(),
+        ukemal=ukemal, key=key or drafts.new_key(), language=translation.get_language() or language.DEFAULT,
     )
 
 
