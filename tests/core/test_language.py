@@ -84,3 +84,8 @@ def test_staff_pages_stay_bokmaal_unless_the_profile_says_english(staff_client, 
 
 def test_the_login_page_is_bokmaal(client):
     assert _lang(client.get("/timebok/logg-inn/", HTTP_ACCEPT_LANGUAGE="en")) == "nb"
+
+
+def test_a_broken_form_body_does_not_break_the_choice(client, clinic):
+    r = client.generic("POST", f"/b/{clinic.slug}/", b"--x\r\nbroken", content_type="multipart/form-data; boundary=x")
+    assert r.status_code < 500

@@ -24,7 +24,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -69,8 +70,12 @@ def from_accept_language(header: str) -> str | None:
 def explicit_choice(request: HttpRequest) -> str | None:
     """The patient's own choice in this request: the switch, the POST field, ``?lang=``."""
     if request.method == "POST":
+        try:
+            post = request.POST
+        except (OSError, MultiPartParserError):  # a broken body: the view answers it
+            post = QueryDict()
         for name in (SWITCH_FIELD, "lang"):
-            found = normalize(request.POST.get(name))
+            found = normalize(post.get(name))
             if found:
                 return found
     return normalize(request.GET.get("lang"))
