@@ -31,7 +31,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 DEFAULT = "nb"
-CODES = ("nb", "en")
 #: The switch's button; its value is the language to switch to.
 SWITCH_FIELD = "bytt_sprak"
 STAFF_PREFIXES = ("/timebok/", "/admin/")
@@ -85,10 +84,9 @@ def _staff_language(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return DEFAULT
-    from timebok.core.models import StaffProfile
+    from timebok.core.profiles import language_of
 
-    profile = StaffProfile.objects.filter(user=user).only("language").first()
-    return normalize(profile.language if profile else None) or DEFAULT
+    return normalize(language_of(user)) or DEFAULT
 
 
 def use_stored(request: HttpRequest, language: str) -> None:

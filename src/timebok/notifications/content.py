@@ -1,7 +1,8 @@
 """What the messages say: text rendered from templates, and the calendar file.
 
-Everything here renders in the active language; compose.py activates the patient's
-(``Appointment.language``) or bokmål for the practitioner's notices, in one place.
+They render in the language compose.py has chosen, in one place: the patient's
+(``Appointment.language``), or bokmål for the practitioner's notices; ``_language()`` is the
+active language (bokmål outside a request).
 
 Nothing here may put the fødselsnummer into a message, and for a sensitive
 appointment type its name appears nowhere (subject, text, SMS, .ics): the
@@ -28,6 +29,10 @@ from timebok.core import display
 
 # Stands in for the personal link in stored text; replaced when the message is sent.
 LINK_PLACEHOLDER = "[[timebok-personlig-lenke]]"
+
+
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def manage_url(token: str) -> str:
@@ -58,13 +63,15 @@ def context(appointment: Appointment, *, link: str | None = None) -> dict[str, A
 
 
 def render_text(template: str, ctx: dict[str, Any]) -> str:
-    text = render_to_string(template, ctx)
+    with translation.override(_language()):
+        text = render_to_string(template, ctx)
     text = re.sub(r"[ \t]+\n", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
 def render_subject(template: str, ctx: dict[str, Any]) -> str:
-    return " ".join(render_to_string(template, ctx).split())
+    with translation.override(_language()):
+        return " ".join(render_to_string(template, ctx).split())
 
 
 def _uid(appointment: Appointment) -> str:
@@ -77,40 +84,41 @@ def build_ics(appointment: Appointment, *, cancelled: bool = False, link: str | 
     clinic = appointment.clinic
     tz = clinic.tz
     ctx = context(appointment, link=link)
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Timebok//Timebok//" + (translation.get_language() or "nb").upper())
-    cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
-    event = icalendar.Event()
-    event.add("uid", _uid(appointment))
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", appointment.start.astimezone(tz))
-    event.add("dtend", appointment.end.astimezone(tz))
-    if ctx["type_name"]:
-        summary = _("%(type)s hos %(clinic)s") % {"type": ctx["type_name"], "clinic": clinic.name}
-    else:
-        summary = _("Time hos %(clinic)s") % {"clinic": clinic.name}
-    event.add("summary", summary)
-    if ctx["place"]:
-        event.add("location", ctx["place"])
-    lines = [_("Behandler: %(name)s") % {"name": ctx["practitioner"]}]
-    if ctx["price"] and not cancelled:  # a cancellation costs nothing: no price
-        lines.append(_("Pris: %(price)s") % {"price": ctx["price"]})
-    lines.append(_("Referanse: %(ref)s") % {"ref": ctx["reference"]})
-    if link and not cancelled:
-        lines.append(_("Se eller avbestill timen: %(link)s") % {"link": link})
-    if ctx["clinic_phone"]:
-        lines.append(_("Telefon til klinikken: %(phone)s") % {"phone": ctx["clinic_phone"]})
-    event.add("description", "\n".join(lines))
-    if link and not cancelled:
-        event.add("url", link)
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("sequence", 1 if cancelled else 0)
-    year = appointment.start.astimezone(tz).year
-    cal.add_component(icalendar.Timezone.from_tzid(
-        clinic.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31),
-    ))
-    cal.add_component(event)
+    with translation.override(_language()):
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//Timebok//Timebok//NB")
+        cal.add("version", "2.0")
+        cal.add("method", "CANCEL" if cancelled else "PUBLISH")
+        event = icalendar.Event()
+        event.add("uid", _uid(appointment))
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", appointment.start.astimezone(tz))
+        event.add("dtend", appointment.end.astimezone(tz))
+        if ctx["type_name"]:
+            summary = _("%(type)s hos %(clinic)s") % {"type": ctx["type_name"], "clinic": clinic.name}
+        else:
+            summary = _("Time hos %(clinic)s") % {"clinic": clinic.name}
+        event.add("summary", summary)
+        if ctx["place"]:
+            event.add("location", ctx["place"])
+        lines = [_("Behandler: %(name)s") % {"name": ctx["practitioner"]}]
+        if ctx["price"] and not cancelled:  # a cancellation costs nothing: no price
+            lines.append(_("Pris: %(price)s") % {"price": ctx["price"]})
+        lines.append(_("Referanse: %(ref)s") % {"ref": ctx["reference"]})
+        if link and not cancelled:
+            lines.append(_("Se eller avbestill timen: %(link)s") % {"link": link})
+        if ctx["clinic_phone"]:
+            lines.append(_("Telefon til klinikken: %(phone)s") % {"phone": ctx["clinic_phone"]})
+        event.add("description", "\n".join(lines))
+        if link and not cancelled:
+            event.add("url", link)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("sequence", 1 if cancelled else 0)
+        year = appointment.start.astimezone(tz).year
+        cal.add_component(icalendar.Timezone.from_tzid(
+            clinic.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31),
+        ))
+        cal.add_component(event)
     return cal.to_ical().decode()
 
 
