@@ -1,16 +1,8 @@
 from django.urls import path
 
 from timebok.core.ratelimit import limit_logins
-from timebok.staff.views import (
-    appointment_types,
-    auth,
-    closures,
-    overview,
-    practitioners,
-    profile,
-    settings,
-    week_templates,
-)
+from timebok.staff.views import appointment_types, auth, closures, overview, practitioners, settings, week_templates
+from timebok.staff.views.profile import profile as own_profile
 
 app_name = "staff"
 
@@ -18,7 +10,7 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("logg-inn/", limit_logins(auth.LoginView.as_view()), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
-    path("min-profil/", profile.profile, name="profile"),
+    path("min-profil/", own_profile, name="profile"),
     # Every URL below carries the clinic's slug; a clinic the user is not staff of is a 404,
     # and so is any id (practitioner, type, template, closure, appointment) of another clinic.
     path("<slug:clinic>/", overview.clinic_home, name="clinic"),
