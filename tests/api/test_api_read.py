@@ -174,3 +174,24 @@ def test_required_and_blank_parameters_are_422(anon_client, clinic, endpoint, pa
 def test_a_slug_that_is_no_slug_is_404(anon_client, db):
     for slug in ("%00", "a" * 300, "%C3%A6"):
         assert anon_client.get(f"{BASE}{slug}/appointment-types").status_code == 404
+
+
+@pytest.mark.parametrize("endpoint", ["availability", "slots"])
+def test_etag_from_the_generation_and_304(anon_client, clinic, endpoint, settings, django_capture_on_commit_callbacks):
+    from tests.factories import book, next_weekday
+
+    settings.AVAILABILITY_CACHE = True
+    t = types(clinic)["Oppfølging"]
+    day = next_weekday(monday() + timedelta(days=7), 1)
+    params = {"timetype": t.pk, "date": day.isoformat(), "from": day.isoformat(), "to": day.isoformat()}
+    url = f"{BASE}{clinic.slug}/{endpoint}"
+    r = anon_client.get(url, params)
+    etag = r["ETag"]
+    assert r.status_code == 200 and etag.startswith('"') and "Accept-Language" in r["Vary"]
+    again = anon_client.get(url, params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert anon_client.get(url, params, headers={"If-None-Match": '"other"'}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        book(clinic, day=day, hour=10)
+    changed = anon_client.get(url, params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
