@@ -332,7 +332,8 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")
     try:
         booking = prepare_booking(clinic, timetype=data["timetype"], behandler=data["behandler"],
-                                  ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key)
+                                  ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key,
+                                  defer_free_check=True)
         appointment = submit(booking, idempotency_key=key)
     except BookingRequestInvalid as exc:
         if exc.conflict:
@@ -340,7 +341,7 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
                            alternatives=[_slot_out(s, _names(clinic)) for s in exc.alternatives]) from None
         raise ApiError(422, "invalid", str(exc.message), exc.errors) from None
     except (SlotTaken, SlotNotAvailable) as exc:
-        raise ApiError(409, exc.code, str(exc.message),
+        raise ApiError(409, exc.code, str(exc.message), {"start": str(exc.message)},
                        alternatives=[_slot_out(s, _names(clinic)) for s in exc.alternatives]) from None
     except DomainError as exc:
         raise ApiError(exc.http_status, exc.code, str(exc.message)) from None

@@ -97,6 +97,15 @@ def count(scope: str, key: str, *, window: int) -> int:
 
 
 def _count_in(cache: Any, cache_key: str, window: int) -> int:
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        # One round trip: INCR, and the expiry set by the first attempt of the window.
+        pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+        key = cache.make_and_validate_key(cache_key)
+        pipe.incr(key)
+        pipe.expire(key, window + 5, nx=True)
+        return int(pipe.execute()[0])
     if cache.add(cache_key, 1, timeout=window + 5):
         return 1
     try:

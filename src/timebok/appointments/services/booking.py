@@ -99,14 +99,14 @@ def _candidates(
     start: datetime,
     now: datetime,
     online: bool,
-) -> list[int]:
-    """Practitioner ids, best first, that are free at exactly `start` by every rule."""
-    if practitioner is not None:
-        ids = [practitioner.pk]
-    else:
-        ids = [p.pk for p in catalog.online_practitioners(clinic, appointment_type)]
-    if not ids:
+) -> list[Practitioner]:
+    """Practitioners, best first, that are free at exactly `start` by every rule. Only their
+    day is loaded (one query); for a chosen practitioner, only theirs."""
+    offered = [practitioner] if practitioner is not None else catalog.online_practitioners(clinic, appointment_type)
+    if not offered:
         return []
+    by_id = {p.pk: p for p in offered}
+    ids = list(by_id)
     if not online:
         # Staff may book outside the week template; only overlaps are forbidden.
         end = start + appointment_type.duration
@@ -115,7 +115,7 @@ def _candidates(
                 practitioner_id__in=ids, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start
             ).values_list("practitioner_id", flat=True)
         )
-        return [pid for pid in ids if pid not in busy]
+        return [by_id[pid] for pid in ids if pid not in busy]
     day = start.astimezone(clinic.tz).date()
     data = availability.load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
     index = scheduling.Availability(availability.every_free_time(data), day, day)
@@ -128,7 +128,7 @@ def _candidates(
         chosen = [s.practitioner_id for s in index.free_slots(appointment_type.pk, duration, day, ids)
                   if s.start == start]
         free.sort(key=lambda pid: (pid not in chosen, pid))
-    return free
+    return [by_id[pid] for pid in free]
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
@@ -194,10 +194,10 @@ def book_appointment(
 
             token = secrets.token_urlsafe(32) if patient_obj is not None else None
             appointment = None
-            for pid in candidates:
+            for candidate in candidates:
                 appt = Appointment(
                     clinic=clinic,
-                    practitioner_id=pid,
+                    practitioner=candidate,
                     appointment_type=appointment_type,
                     patient=patient_obj,
                     **_contact(patient),
@@ -209,6 +209,12 @@ def book_appointment(
                     idempotency_key=idempotency_key or None,
                     manage_token_hash=hash_token(token) if token else None,
                 )
+                if len(candidates) == 1:
+                    # No one to fall back to: an overlap fails the transaction (SlotTaken below),
+                    # without the round trips of a savepoint.
+                    appt.save()
+                    appointment = appt
+                    break
                 try:
                     with transaction.atomic():
                         appt.save()
@@ -224,6 +230,8 @@ def book_appointment(
                 audit.AuditAction.APPOINTMENT_BOOKED, actor=actor, clinic=clinic, obj=appointment,
                 source=source, reference=appointment.reference,
             )
+            # Rows that commit with the booking (the outbox and its send tasks).
+            signals.appointment_created.send(sender=Appointment, appointment=appointment, manage_token=token)
             transaction.on_commit(
                 lambda: signals.appointment_booked.send(
                     sender=Appointment, appointment=appointment, manage_token=token
