@@ -154,7 +154,7 @@ if _redis_url:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url,
-            "KEY_PREFIX": "timebok",
+            "KEY_PREFIX": env_str("TIMEBOK_CACHE_PREFIX") or "timebok",
             # Redis down must cost little: a refused or silent server is given up on quickly,
             # and timebok.core.sharedcache then leaves it alone for a few seconds.
             "OPTIONS": {
@@ -169,6 +169,9 @@ else:
     # The database cache is shared by every process that uses the same database, so
     # rate limits hold across several workers even without Redis.
     CACHES = {"default": _database_cache}
+
+# `make loadtest` (bench/loadtest.py): routes its calibration views. Never set in production.
+LOADTEST = env_bool("TIMEBOK_LOADTEST", False)
 
 # The availability cache (appointments/services/availability_cache.py): ready answers of the
 # booking page and the availability API, per clinic generation and time bucket.
