@@ -198,6 +198,20 @@ def overlaps(database_url: str) -> int:
     return int(row[0]) if row else 0
 
 
+def workers_cpu_seconds(master: int) -> float:
+    """User + system CPU time of the gunicorn workers so far."""
+    total = 0.0
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)],  # noqa: S603, S607
+                         capture_output=True, text=True, check=False).stdout
+    for pid in out.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def worker_rss_mb(master: int) -> list[float]:
     out = subprocess.run(["ps", "-o", "rss=", "--ppid", str(master)],  # noqa: S603, S607
                          capture_output=True, text=True, check=False).stdout
@@ -247,10 +261,19 @@ def main() -> None:
         for url in urls.values():  # warm up: every worker's first request, and the cache
             for _ in range(4):
                 _get(url)
-        results = {label: wrk(url) for label, url in urls.items()}
-        results["write ceiling"] = wrk(f"{base}/loadtest/write/{slug}/", method_post=True)
+        def measured(url: str, **kwargs: object) -> dict[str, object]:
+            before = workers_cpu_seconds(server.pid)
+            result = wrk(url, **kwargs)  # type: ignore[arg-type]
+            spent = workers_cpu_seconds(server.pid) - before
+            count = sum(result["statuses"].values())  # type: ignore[attr-defined]
+            result["cpu_ms"] = 1000 * spent / count if count else 0.0
+            return result
+
+        only = os.environ.get("LOADTEST_ONLY", "")  # e.g. "bookings": skip the reads (a quicker look)
+        results = {label: measured(url) for label, url in urls.items() if not only or label in only}
+        results["write ceiling"] = measured(f"{base}/loadtest/write/{slug}/", method_post=True)
         race_result = race(f"{base}/api/v1/clinics/{slug}/bookings", data["race"], data["race_fnrs"])
-        results["bookings"] = wrk(f"{base}/api/v1/clinics/{slug}/bookings", bodies=bodies)
+        results["bookings"] = measured(f"{base}/api/v1/clinics/{slug}/bookings", bodies=bodies)
         rss = worker_rss_mb(server.pid)
         report(results, race_result, overlaps(database_url), rss, data)
     finally:
@@ -267,6 +290,9 @@ def main() -> None:
 
 def report(results: dict[str, dict[str, object]], race_result: dict[int, int], overlap: int, rss: list[float],
            data: dict[str, object]) -> None:
+    empty = {"rps": float("nan"), "ok_per_s": 0.0, "p50": 0.0, "p99": 0.0, "statuses": {}, "cpu_ms": 0.0}
+    for label in ("bare JSON view", "cached-read ceiling", "month availability", "day slots", "booking page"):
+        results.setdefault(label, empty)
     bare = float(results["bare JSON view"]["rps"])  # type: ignore[arg-type]
     cached = float(results["cached-read ceiling"]["rps"])  # type: ignore[arg-type]
     write = float(results["write ceiling"]["ok_per_s"])  # type: ignore[arg-type]
@@ -281,7 +307,8 @@ def report(results: dict[str, dict[str, object]], race_result: dict[int, int], o
     print(f"\nTimebok load test: {CONNECTIONS} connections, {SECONDS} s each, gunicorn "
           f"{os.environ.get('TIMEBOK_WEB_WORKERS', '2')} workers x {os.environ.get('TIMEBOK_WEB_THREADS', '4')} "
           "threads, production settings, PostgreSQL + Redis\n")
-    print("| request | req/s | p50 ms | p99 ms | share | target | statuses |\n|---|---|---|---|---|---|---|")
+    print("| request | req/s | p50 ms | p99 ms | share | target | app CPU ms/request | statuses |\n"
+          "|---|---|---|---|---|---|---|---|")
     order = ["bare JSON view", "cached-read ceiling", "month availability", "day slots", "booking page",
              "write ceiling", "bookings"]
     for label in order:
@@ -294,7 +321,7 @@ def report(results: dict[str, dict[str, object]], race_result: dict[int, int], o
         unit = " bookings/s" if label == "bookings" else (" tx/s" if label == "write ceiling" else "")
         statuses = " ".join(f"{k}×{v}" for k, v in sorted(r["statuses"].items()))  # type: ignore[attr-defined]
         print(f"| {label} | {rps:,.0f}{unit} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio} | "
-              f"{targets.get(label, '')} | {statuses} |")
+              f"{targets.get(label, '')} | {r['cpu_ms']:.1f} | {statuses} |")
     five = sum(v for k, v in results["bookings"]["statuses"].items() if k >= 500)  # type: ignore[attr-defined]
     print(f"\nBookings: {five} answers 5xx, {overlap} overlapping booked appointments.")
     ok = race_result.get(201, 0) == 1 and race_result.get(409, 0) == RACE - 1

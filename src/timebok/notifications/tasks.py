@@ -102,4 +102,20 @@ def enqueue_in_transaction(message_ids: list[Any]) -> None:
     DBTaskResult.objects.bulk_create(rows)
     for row in rows:
         task_enqueued.send(type(backend), task_result=row.task_result)
-    ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
+    if _sweep_check_due():
+        ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
+
+
+def _sweep_check_due() -> bool:
+    """Whether this booking should make sure the sweep is scheduled: once per
+    OUTBOX_SWEEP_SECONDS over all app servers (a shared-cache marker), not one query per
+    booking. Without the shared cache, always."""
+    from timebok.core import sharedcache
+
+    if not sharedcache.available():
+        return True
+    try:
+        return bool(sharedcache.default().add("outbox:sweep-checked", 1, timeout=settings.OUTBOX_SWEEP_SECONDS))
+    except sharedcache.ERRORS as exc:
+        sharedcache.failed(exc)
+        return True

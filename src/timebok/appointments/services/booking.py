@@ -32,7 +32,7 @@ from timebok.appointments.errors import (
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services import availability, catalog
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
-from timebok.core import audit, crypto, display
+from timebok.core import audit, display
 
 OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -52,28 +52,33 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _find_or_create_patient(clinic: Clinic, details: PatientDetails) -> Patient:
-    """The clinic's patient with this fødselsnummer, or a new one made from ``details``.
+def _new_patient(clinic: Clinic, details: PatientDetails) -> Patient:
+    """An unsaved patient made from ``details`` (its number encrypted and hashed here, before
+    the booking's transaction begins)."""
+    patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
+                      email=details.email, phone=details.phone)
+    patient.set_fnr(details.fnr)
+    return patient
+
+
+def _find_or_create_patient(clinic: Clinic, new: Patient) -> Patient:
+    """The clinic's patient with this fødselsnummer, or ``new`` saved.
 
     An existing record is never changed here: a booking proves only that someone knows the
     number. The details given with the booking are kept on the appointment; staff may
     accept them into the record (``patients.accept_appointment_details``)."""
-    fnr_hash = crypto.keyed_hash(details.fnr)
     # Locked (not changed): concurrent bookings of one patient then count the per-patient
     # limit one after the other.
-    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=fnr_hash).first()
+    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=new.fnr_hash).first()
     if patient is not None:
         return patient
-    patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
-                      email=details.email, phone=details.phone)
-    patient.set_fnr(details.fnr)
-    try:
-        with transaction.atomic():
-            patient.save()
-    except IntegrityError:
-        # Created by a concurrent booking of the same number: use that record, unchanged.
-        return Patient.objects.select_for_update().get(clinic=clinic, fnr_hash=fnr_hash)
-    return patient
+    # One statement, no savepoint: INSERT ... ON CONFLICT (clinic, fnr_hash) DO UPDATE SET
+    # fnr_hash = the same hash, RETURNING id. A patient created by a concurrent booking since
+    # the SELECT is then locked and its id returned, its record unchanged (only the hash,
+    # which is the conflict's key, is "updated" to itself).
+    Patient.objects.bulk_create([new], update_conflicts=True, unique_fields=["clinic", "fnr_hash"],
+                                update_fields=["fnr_hash"])
+    return new
 
 
 def _contact(details: PatientDetails | None) -> dict[str, str]:
@@ -167,6 +172,10 @@ def book_appointment(
         if existing is not None:
             return existing
 
+    # CPU work before the transaction, so that it holds its row locks no longer than needed.
+    new_patient = _new_patient(clinic, patient) if patient is not None else None
+    token = secrets.token_urlsafe(32) if patient is not None else None
+    token_hash = hash_token(token) if token else None
     try:
         with transaction.atomic(durable=True):
             if online and not (clinic.online_booking and appointment_type.online and
@@ -181,7 +190,7 @@ def book_appointment(
                 ).exists()
                 raise SlotTaken() if taken else SlotNotAvailable()
 
-            patient_obj = _find_or_create_patient(clinic, patient) if patient is not None else None
+            patient_obj = _find_or_create_patient(clinic, new_patient) if new_patient is not None else None
             if online and patient_obj is not None:
                 limit = appointment_type.effective_max_future_bookings()
                 if limit is not None:
@@ -192,7 +201,6 @@ def book_appointment(
                     if future >= limit:
                         raise _limit_error(clinic)
 
-            token = secrets.token_urlsafe(32) if patient_obj is not None else None
             appointment = None
             for candidate in candidates:
                 appt = Appointment(
@@ -207,7 +215,7 @@ def book_appointment(
                     comment=comment.strip(),
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
-                    manage_token_hash=hash_token(token) if token else None,
+                    manage_token_hash=token_hash,
                 )
                 if len(candidates) == 1:
                     # No one to fall back to: an overlap fails the transaction (SlotTaken below),
