@@ -195,3 +195,16 @@ def test_etag_from_the_generation_and_304(anon_client, clinic, endpoint, setting
         book(clinic, day=day, hour=10)
     changed = anon_client.get(url, params, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_etag_without_the_cache_follows_the_answer(anon_client, clinic, django_capture_on_commit_callbacks):
+    from tests.factories import book, next_weekday
+
+    t = types(clinic)["Oppfølging"]
+    day = next_weekday(monday() + timedelta(days=7), 1)
+    params = {"timetype": t.pk, "date": day.isoformat()}
+    url = f"{BASE}{clinic.slug}/slots"
+    etag = anon_client.get(url, params)["ETag"]
+    assert anon_client.get(url, params, headers={"If-None-Match": etag}).status_code == 304
+    book(clinic, day=day, hour=10)
+    assert anon_client.get(url, params, headers={"If-None-Match": etag}).status_code == 200

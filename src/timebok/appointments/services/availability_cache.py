@@ -86,7 +86,10 @@ class Entry:
 
     @property
     def etag(self) -> str:
-        """Derived from the clinic's generation and the key (parameters, language, bucket)."""
+        """Derived from the clinic's generation and the key (parameters, language, bucket);
+        without a generation (cache off or down), from the answer itself."""
+        if self.generation is None:
+            return f'"b{hashlib.sha256(self.body or b"").hexdigest()[:24]}"'
         return f'"{_digest(f"{self.generation}|{self.key}")[:24]}"'
 
 
