@@ -34,7 +34,7 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 
 
 def _patient_messages(
-    appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, secret: str = "",
+    appointment: Appointment, kind: str, *, send_after: datetime, secret: str = "",
 ) -> list[OutgoingMessage]:
     """The patient's rows of one kind, not yet rendered (render_message fills them in)."""
     # Only the contact given with this appointment (or entered by staff for it): never the
@@ -111,23 +111,13 @@ def booked_rows(appointment: Appointment, token: str | None, *, now: datetime | 
         rows: list[OutgoingMessage] = []
     else:
         secret = crypto.encrypt(token) if token else ""
-        rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, token=token, secret=secret)
+        rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, secret=secret)
         remind_at = reminder_time(appointment)
         # No reminder when the booking was made later than the reminder would go out.
         if remind_at is not None and now < remind_at:
-            rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, token=token, secret=secret)
+            rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, secret=secret)
     if appointment.source == Appointment.Source.ONLINE:
         rows += _staff_message(appointment, Kind.STAFF_BOOKED, now=now)
-    return rows
-
-
-def write_booked(appointment: Appointment, token: str | None, *, now: datetime | None = None,
-                 ) -> list[OutgoingMessage]:
-    """Inside the booking's transaction: the outbox rows of a new appointment in one
-    multi-row INSERT (a new appointment has none yet)."""
-    rows = booked_rows(appointment, token, now=now)
-    if rows:
-        OutgoingMessage.objects.bulk_create(rows)
     return rows
 
 
@@ -147,7 +137,7 @@ def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | 
     OutgoingMessage.objects.filter(
         appointment=appointment, kind=Kind.REMINDER, status=OutgoingMessage.Status.PENDING,
     ).update(status=OutgoingMessage.Status.SKIPPED, link_token_encrypted="")
-    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now, token=None)
+    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now)
     rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now)
     for row in rows:
         render_message(row, by_patient=by_patient, reason=reason)
