@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres bench lint install install-test clean messages compilemessages
+.PHONY: run test test-sqlite test-postgres bench loadtest lint install install-test clean messages compilemessages
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ test: install-test
 
 bench: install-test
 	$(PY) -m bench
+
+loadtest: install-test
+	@bash scripts/loadtest.sh
 
 lint: install-test
 	$(VENV)/bin/ruff check src tests bench

@@ -14,6 +14,11 @@ echo "== lint (ruff) =="
 echo "== types (mypy, scheduling + validation) =="
 .venv/bin/mypy
 
+if [[ "${TIMEBOK_REQUIRE_REDIS:-}" == "1" ]] && ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  echo "TIMEBOK_REQUIRE_REDIS=1 but no Redis answers at 127.0.0.1:6379" >&2
+  exit 1
+fi
+
 echo "== tests on SQLite =="
 env -u DATABASE_URL -u TEST_DATABASE_URL $PY -m pytest -m "not postgres_only" "$@"
 

@@ -149,23 +149,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = env_str("REDIS_URL")
+_database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "timebok_cache"}
 if _redis_url:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _redis_url,
-            "KEY_PREFIX": "timebok",
-        }
+            "KEY_PREFIX": env_str("TIMEBOK_CACHE_PREFIX") or "timebok",
+            # Redis down must cost little: a refused or silent server is given up on quickly,
+            # and timebok.core.sharedcache then leaves it alone for a few seconds.
+            "OPTIONS": {
+                "socket_connect_timeout": env_int("TIMEBOK_REDIS_TIMEOUT_MS", 500, minimum=1) / 1000,
+                "socket_timeout": env_int("TIMEBOK_REDIS_TIMEOUT_MS", 500, minimum=1) / 1000,
+            },
+        },
+        # While Redis is down, rate limits count here (every app server shares the database).
+        "fallback": _database_cache,
     }
 else:
     # The database cache is shared by every process that uses the same database, so
     # rate limits hold across several workers even without Redis.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "timebok_cache",
-        }
-    }
+    CACHES = {"default": _database_cache}
+
+# `make loadtest` (bench/loadtest.py): routes its calibration views. Never set in production.
+LOADTEST = env_bool("TIMEBOK_LOADTEST", False)
+
+# The availability cache (appointments/services/availability_cache.py): ready answers of the
+# booking page and the availability API, per clinic generation and time bucket.
+AVAILABILITY_CACHE = env_bool("TIMEBOK_AVAILABILITY_CACHE", True)
+AVAILABILITY_CACHE_BUCKET_SECONDS = env_int("TIMEBOK_AVAILABILITY_CACHE_BUCKET", 60, minimum=1)
 
 TASKS = {
     "default": {

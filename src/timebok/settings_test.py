@@ -24,6 +24,17 @@ from timebok.settings import DATABASES
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests run inside transactions whose on_commit hooks (the cache's bumps) do not run; the
+# availability cache's own tests switch it on and run the hooks.
+AVAILABILITY_CACHE = os.environ.get("TIMEBOK_AVAILABILITY_CACHE") == "1"
+if os.environ.get("TIMEBOK_TEST_REDIS_URL"):  # tests/servers.py: a real app server on a real Redis
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": os.environ["TIMEBOK_TEST_REDIS_URL"],
+                    "KEY_PREFIX": os.environ.get("TIMEBOK_TEST_REDIS_PREFIX", "timebok-test"),
+                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+        "fallback": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "timebok_cache"},
+    }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if os.environ.get("TIMEBOK_TEST_TASKS") == "db":  # a real db_worker started by a test
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

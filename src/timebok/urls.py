@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ValidationError
@@ -31,3 +32,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("timebok.notifications.urls")),
 ]
+
+if settings.LOADTEST:  # `make loadtest` only: calibration views, never routed in production
+    from timebok.core import loadtest
+
+    urlpatterns += [
+        path("loadtest/bare/", loadtest.bare),
+        path("loadtest/cached-read/<slug:slug>/", loadtest.cached_read),
+        path("loadtest/write/<slug:slug>/", loadtest.write),
+    ]

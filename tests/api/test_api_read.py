@@ -214,3 +214,37 @@ def test_the_openapi_document_describes_accept_language(anon_client):
     param = next(p for p in schema["paths"]["/api/v1/clinics/{slug}/slots"]["get"]["parameters"]
                  if p["name"] == "Accept-Language")
     assert "English" in param["description"] and not param["required"]
+
+
+@pytest.mark.parametrize("endpoint", ["availability", "slots"])
+def test_etag_from_the_generation_and_304(anon_client, clinic, endpoint, settings, django_capture_on_commit_callbacks):
+    from tests.factories import book, next_weekday
+
+    settings.AVAILABILITY_CACHE = True
+    t = types(clinic)["Oppfølging"]
+    day = next_weekday(monday() + timedelta(days=7), 1)
+    params = {"timetype": t.pk, "date": day.isoformat(), "from": day.isoformat(), "to": day.isoformat()}
+    url = f"{BASE}{clinic.slug}/{endpoint}"
+    r = anon_client.get(url, params)
+    etag = r["ETag"]
+    assert r.status_code == 200 and etag.startswith('"') and "Accept-Language" in r["Vary"]
+    again = anon_client.get(url, params, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert anon_client.get(url, params, headers={"If-None-Match": '"other"'}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        book(clinic, day=day, hour=10)
+    changed = anon_client.get(url, params, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_etag_without_the_cache_follows_the_answer(anon_client, clinic, django_capture_on_commit_callbacks):
+    from tests.factories import book, next_weekday
+
+    t = types(clinic)["Oppfølging"]
+    day = next_weekday(monday() + timedelta(days=7), 1)
+    params = {"timetype": t.pk, "date": day.isoformat()}
+    url = f"{BASE}{clinic.slug}/slots"
+    etag = anon_client.get(url, params)["ETag"]
+    assert anon_client.get(url, params, headers={"If-None-Match": etag}).status_code == 304
+    book(clinic, day=day, hour=10)
+    assert anon_client.get(url, params, headers={"If-None-Match": etag}).status_code == 200

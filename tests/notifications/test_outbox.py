@@ -142,7 +142,7 @@ def test_a_failing_receiver_never_breaks_the_booking(clinic, outbox_dirs, monkey
     def boom(*a, **kw):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(compose, "on_booked", boom)
+    monkeypatch.setattr(compose, "booked_rows", boom)
     with django_capture_on_commit_callbacks(execute=True):
         appt = book_appointment(clinic=clinic, appointment_type=clinic.appointment_types.get(name="Oppfølging"),
                                 start=at(weekday_in(7), 10), patient=details())

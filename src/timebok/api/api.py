@@ -24,8 +24,9 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
@@ -45,7 +46,7 @@ from timebok.api.schemas import (
     SlotsQuery,
 )
 from timebok.appointments.errors import BookingClosed, DomainError, SlotNotAvailable, SlotTaken
-from timebok.appointments.services import availability, catalog
+from timebok.appointments.services import availability, availability_cache, catalog
 from timebok.appointments.services.booking_request import BookingRequestInvalid, prepare_booking, submit
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
 from timebok.core import display
@@ -230,15 +231,41 @@ def practitioners(request: HttpRequest, slug: str, q: Query[PractitionersQuery])
             if template is None or p.pk == template.practitioner_id]
 
 
+def _cached_answer(request: HttpRequest, entry: availability_cache.Entry) -> HttpResponse:
+    """A ready JSON answer from the availability cache (or just stored there): with an ETag from
+    the clinic's generation; ``If-None-Match`` with it answers 304 without a body."""
+    etag = entry.etag
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry.body, content_type=api.get_content_type())
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"  # a browser may keep it, and asks again with If-None-Match
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _render(request: HttpRequest, schema: Any, data: dict[str, Any]) -> bytes:
+    """The JSON django-ninja would send for ``data`` under the response ``schema``."""
+    dumped = schema.model_validate(data).model_dump(by_alias=True)
+    content = api.renderer.render(request, dumped, response_status=200)
+    return content.encode() if isinstance(content, str) else bytes(content)
+
+
 @api.get("/clinics/{slug}/availability", by_alias=True,
-         response={200: AvailabilityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+         response={200: AvailabilityOut, 304: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
          summary="Ledige timer per dag (antall og nivå)")
 def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery]) -> Any:
+    """Served from the availability cache when it can; ``ETag``/``If-None-Match`` (304)."""
+    entry = availability_cache.lookup("levels", slug, (q.timetype, q.behandler, q.ukemal, q.from_, q.to))
+    if entry.hit:
+        return _cached_answer(request, entry)
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
     practitioner = _practitioner(clinic, q.behandler, atype)
     template = _template(clinic, q.ukemal, atype, practitioner)
-    today = display.local_today(clinic)
+    now = entry.now
+    today = display.local_today(clinic, now)
     start = q.from_ or today
     _check_date(clinic, start, "from")
     _check_date(clinic, q.to, "to")
@@ -249,29 +276,39 @@ def day_availability(request: HttpRequest, slug: str, q: Query[AvailabilityQuery
     if (end - start).days >= catalog.MAX_RANGE_DAYS:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."),
                        {"to": _("Spør om høyst %(days)s dager om gangen.") % {"days": catalog.MAX_RANGE_DAYS}})
-    levels = availability.day_levels(clinic, atype, practitioner, start, end, template=template)
-    return {
+    levels = availability.day_levels(clinic, atype, practitioner, start, end, now=now, template=template)
+    data = {
         "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
         "from": start, "to": end, "first_bookable": today,
-        "last_bookable": catalog.bookable_last_day(clinic, atype),
+        "last_bookable": catalog.bookable_last_day(clinic, atype, now),
         "days": [{"date": d, "free": info.free, "level": info.level, "label": display.day_label(d, info.level)}
                  for d, info in sorted(levels.items())],
     }
+    availability_cache.store(entry, _render(request, AvailabilityOut, data), clinic=clinic.pk, tz=clinic.timezone)
+    return _cached_answer(request, entry)
 
 
-@api.get("/clinics/{slug}/slots", response={200: SlotsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@api.get("/clinics/{slug}/slots", response={200: SlotsOut, 304: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
          summary="Ledige tider en dag, hver med behandler")
 def slots(request: HttpRequest, slug: str, q: Query[SlotsQuery]) -> Any:
+    """Served from the availability cache when it can; ``ETag``/``If-None-Match`` (304)."""
+    entry = availability_cache.lookup("slots", slug, (q.timetype, q.behandler, q.ukemal, q.date))
+    if entry.hit:
+        # The visitor chose a type, practitioner or day (built-in counts).
+        counts.count_quickly(entry.meta["clinic"], entry.meta["tz"], "searches")
+        return _cached_answer(request, entry)
     clinic = _clinic(slug)
     atype = _type(clinic, q.timetype)
     practitioner = _practitioner(clinic, q.behandler, atype)
     template = _template(clinic, q.ukemal, atype, practitioner)
     _check_date(clinic, q.date, "date")
-    found = availability.free_slots(clinic, atype, practitioner, q.date, template=template)
-    counts.count_event(clinic, "searches")  # the visitor chose a type, practitioner or day (built-in counts)
+    found = availability.free_slots(clinic, atype, practitioner, q.date, now=entry.now, template=template)
+    counts.count_quickly(clinic.pk, clinic.timezone, "searches")
     names = _names(clinic)
-    return {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
+    data = {"date": q.date, "timetype": atype.pk, "behandler": practitioner.pk if practitioner else None,
             "slots": [_slot_out(s, names) for s in found]}
+    availability_cache.store(entry, _render(request, SlotsOut, data), clinic=clinic.pk, tz=clinic.timezone)
+    return _cached_answer(request, entry)
 
 
 def _wrong_types(data: dict[str, Any]) -> dict[str, str]:
@@ -309,22 +346,21 @@ def create_booking(request: HttpRequest, slug: str, payload: BookingIn) -> Any:
     wrong = _wrong_types(data)
     if wrong:
         raise ApiError(422, "invalid", _("Sjekk feltene som er merket."), wrong)
-    names = _names(clinic)
     fnr = data.get("fodselsnummer")
     key = _idempotency_key(request, clinic, normalize_fnr(fnr) if isinstance(fnr, str) else "")
     try:
         booking = prepare_booking(clinic, timetype=data["timetype"], behandler=data["behandler"],
                                   ukemal=data["ukemal"], start=data["start"], patient=data, idempotency_key=key,
-                                  language=translation.get_language() or "nb")
+                                  language=translation.get_language() or "nb", defer_free_check=True)
         appointment = submit(booking, idempotency_key=key)
     except BookingRequestInvalid as exc:
         if exc.conflict:
             raise ApiError(409, exc.code, str(exc.message), exc.errors,
-                           alternatives=[_slot_out(s, names) for s in exc.alternatives]) from None
+                           alternatives=[_slot_out(s, _names(clinic)) for s in exc.alternatives]) from None
         raise ApiError(422, "invalid", str(exc.message), exc.errors) from None
     except (SlotTaken, SlotNotAvailable) as exc:
-        raise ApiError(409, exc.code, str(exc.message),
-                       alternatives=[_slot_out(s, names) for s in exc.alternatives]) from None
+        raise ApiError(409, exc.code, str(exc.message), {"start": str(exc.message)},
+                       alternatives=[_slot_out(s, _names(clinic)) for s in exc.alternatives]) from None
     except DomainError as exc:
         raise ApiError(exc.http_status, exc.code, str(exc.message)) from None
     atype = booking.appointment_type

@@ -23,11 +23,12 @@ from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from python_ipware import IpWare
 from python_ipware.modern.parsers import parse_ip
+
+from timebok.core import sharedcache
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,31 @@ def _cache_key(scope: str, key: str, window: int) -> str:
 
 
 def count(scope: str, key: str, *, window: int) -> int:
-    """Count one attempt and return the number of attempts in this window so far."""
+    """Count one attempt and return the number of attempts in this window so far. In the
+    shared cache; while it is down (Redis unreachable), in the fallback cache (the database
+    cache, shared by every app server), so the limits keep holding."""
     cache_key = _cache_key(scope, key, window)
+    if sharedcache.available():
+        try:
+            n = _count_in(sharedcache.default(), cache_key, window)
+        except sharedcache.ERRORS as exc:
+            sharedcache.failed(exc)
+        else:
+            sharedcache.succeeded()
+            return n
+    return _count_in(sharedcache.fallback(), cache_key, window)
+
+
+def _count_in(cache: Any, cache_key: str, window: int) -> int:
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        # One round trip: INCR, and the expiry set by the first attempt of the window.
+        pipe = cache._cache.get_client(write=True).pipeline(transaction=False)
+        key = cache.make_and_validate_key(cache_key)
+        pipe.incr(key)
+        pipe.expire(key, window + 5, nx=True)
+        return int(pipe.execute()[0])
     if cache.add(cache_key, 1, timeout=window + 5):
         return 1
     try:
@@ -93,8 +117,13 @@ def count(scope: str, key: str, *, window: int) -> int:
 
 def refund(scope: str, key: str, *, window: int) -> None:
     """Take back one attempt (a successful login does not count against anyone)."""
-    with contextlib.suppress(ValueError):  # expired meanwhile
-        cache.decr(_cache_key(scope, key, window))
+    cache_key = _cache_key(scope, key, window)
+    cache = sharedcache.default() if sharedcache.available() else sharedcache.fallback()
+    try:
+        with contextlib.suppress(ValueError):  # expired meanwhile
+            cache.decr(cache_key)
+    except sharedcache.ERRORS as exc:
+        sharedcache.failed(exc)
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:

@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
         from timebok.appointments import signals
         from timebok.notifications import receivers
 
-        signals.appointment_booked.connect(receivers.appointment_booked, dispatch_uid="notifications.booked")
+        signals.appointment_created.connect(receivers.appointment_created, dispatch_uid="notifications.created")
         signals.appointment_cancelled.connect(
             receivers.appointment_cancelled, dispatch_uid="notifications.cancelled",
         )

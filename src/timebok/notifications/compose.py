@@ -1,8 +1,11 @@
 """Which messages an event causes. Creates the outbox rows; the worker sends them.
 
-Called by the signal receivers after the booking or cancellation has committed.
-Creating is idempotent: a row that already exists for (appointment, kind, channel)
-is left alone.
+A booking's rows are written inside the booking's transaction, in one multi-row INSERT,
+without their text: the worker renders subject, body and .ics just before sending
+(:func:`render_message`, the one function that makes a message's text). A cancellation's
+rows are written after it committed, rendered then (its reason is known only then).
+Creating is idempotent: a row that already exists for (appointment, kind, channel) is left
+alone.
 """
 
 from __future__ import annotations
@@ -32,69 +35,69 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 
 
 def _patient_messages(
-    appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool = False,
-    extra: dict[str, object] | None = None,
+    appointment: Appointment, kind: str, *, send_after: datetime, secret: str = "",
 ) -> list[OutgoingMessage]:
-    # The one place that chooses the patient's language: everything below (subject, text,
-    # SMS, .ics, dates and prices) is rendered in the language they booked in.
-    with translation.override(appointment.language or settings.LANGUAGE_CODE):
-        return _compose_patient_messages(appointment, kind, send_after=send_after, token=token,
-                                         cancelled=cancelled, extra=extra)
-
-
-def _compose_patient_messages(
-    appointment: Appointment, kind: str, *, send_after: datetime, token: str | None, cancelled: bool,
-    extra: dict[str, object] | None,
-) -> list[OutgoingMessage]:
+    """The patient's rows of one kind, not yet rendered (render_message fills them in)."""
     # Only the contact given with this appointment (or entered by staff for it): never the
     # patient record's, which a later booking with the same number must not redirect.
     email, phone = appointment.email, appointment.phone
-    if not (email or phone):
-        return []
-    link = content.LINK_PLACEHOLDER if token else None
-    ctx = content.context(appointment, link=link)
-    ctx.update(extra or {})
-    # A reminder sent after the cancellation deadline offers the clinic's phone, not the link.
-    ctx["deadline_passed"] = send_after >= cancellation_deadline(appointment)
-    secret = crypto.encrypt(token) if token else ""
     rows = []
     if email:
-        rows.append(OutgoingMessage(
-            appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=email,
-            subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
-            body=content.render_text(f"notifications/email/{kind}.txt", ctx),
-            ics=content.build_ics(appointment, cancelled=cancelled, link=link),
-            link_token_encrypted=secret, send_after=send_after,
-        ))
+        rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=email,
+                                    link_token_encrypted=secret, send_after=send_after))
     if phone and is_mobile(phone):
-        rows.append(OutgoingMessage(
-            appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
-            body=content.render_text(f"notifications/sms/{kind}.txt", ctx).strip(),
-            link_token_encrypted=secret, send_after=send_after,
-        ))
+        rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
+                                    link_token_encrypted=secret, send_after=send_after))
     return rows
 
 
-def _staff_message(appointment: Appointment, kind: str, *, now: datetime, by_patient: bool = False,
-                   ) -> list[OutgoingMessage]:
+def _staff_message(appointment: Appointment, kind: str, *, now: datetime) -> list[OutgoingMessage]:
     practitioner = appointment.practitioner
     wanted = practitioner.notify_on_booking if kind == Kind.STAFF_BOOKED else practitioner.notify_on_cancellation
     if not (wanted and practitioner.email):
         return []
-    with translation.override(settings.LANGUAGE_CODE):  # staff notices are bokmål
-        return _compose_staff_message(appointment, kind, now=now, by_patient=by_patient)
+    return [OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=practitioner.email,
+                            send_after=now)]
 
 
-def _compose_staff_message(appointment: Appointment, kind: str, *, now: datetime, by_patient: bool,
-                           ) -> list[OutgoingMessage]:
-    ctx = content.context(appointment)
-    ctx["by_patient"] = by_patient
-    return [OutgoingMessage(
-        appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=appointment.practitioner.email,
-        subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
-        body=content.render_text(f"notifications/email/{kind}.txt", ctx),
-        send_after=now,
-    )]
+def render_message(msg: OutgoingMessage, *, by_patient: bool = False, reason: str = "") -> None:
+    """The one place a message's text is made: subject, body and .ics of ``msg`` from its
+    appointment, as they are now (the worker calls it just before sending; a cancellation's
+    rows are rendered when it happens, as only then its reason is known). The personal link
+    stays a placeholder, filled in when sent.
+
+    It is also the one place that chooses the language: the patient's messages (subject, text,
+    SMS, .ics, dates and prices) in the language they booked in, staff notices in bokmål."""
+    staff = msg.kind in (Kind.STAFF_BOOKED, Kind.STAFF_CANCELLED)
+    language = settings.LANGUAGE_CODE if staff else (msg.appointment.language or settings.LANGUAGE_CODE)
+    with translation.override(language):
+        _render(msg, by_patient=by_patient, reason=reason)
+
+
+def _render(msg: OutgoingMessage, *, by_patient: bool, reason: str) -> None:
+    appointment = msg.appointment
+    kind = msg.kind
+    if kind in (Kind.STAFF_BOOKED, Kind.STAFF_CANCELLED):
+        ctx = content.context(appointment)
+        ctx["by_patient"] = by_patient
+        msg.subject = content.render_subject(f"notifications/email/{kind}_subject.txt", ctx)
+        msg.body = content.render_text(f"notifications/email/{kind}.txt", ctx)
+        msg.ics = ""
+        return
+    link = content.LINK_PLACEHOLDER if msg.link_token_encrypted else None
+    ctx = content.context(appointment, link=link)
+    if kind == Kind.CANCELLATION:
+        ctx["reason"] = reason.strip().rstrip(".")
+    # A reminder sent after the cancellation deadline offers the clinic's phone, not the link.
+    ctx["deadline_passed"] = msg.send_after >= cancellation_deadline(appointment)
+    if msg.channel == Channel.EMAIL:
+        msg.subject = content.render_subject(f"notifications/email/{kind}_subject.txt", ctx)
+        msg.body = content.render_text(f"notifications/email/{kind}.txt", ctx)
+        msg.ics = content.build_ics(appointment, cancelled=kind == Kind.CANCELLATION, link=link)
+    else:
+        msg.subject = ""
+        msg.body = content.render_text(f"notifications/sms/{kind}.txt", ctx).strip()
+        msg.ics = ""
 
 
 def _store(rows: list[OutgoingMessage]) -> list[OutgoingMessage]:
@@ -110,17 +113,29 @@ def _store(rows: list[OutgoingMessage]) -> list[OutgoingMessage]:
     return created
 
 
-def on_booked(appointment: Appointment, token: str | None, *, now: datetime | None = None) -> list[OutgoingMessage]:
-    """Confirmation (e-mail, SMS to a mobile), the reminder, and the practitioner's notice."""
+def booked_rows(appointment: Appointment, token: str | None, *, now: datetime | None = None,
+                ) -> list[OutgoingMessage]:
+    """Confirmation (e-mail, SMS to a mobile), the reminder, and the practitioner's notice, as
+    unsaved, unrendered rows: no query, no template (the worker renders them)."""
     now = now or timezone.now()
-    rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, token=token)
-    remind_at = reminder_time(appointment)
-    # No reminder when the booking was made later than the reminder would go out.
-    if remind_at is not None and now < remind_at:
-        rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, token=token)
+    if not (appointment.email or appointment.phone):
+        rows: list[OutgoingMessage] = []
+    else:
+        secret = crypto.encrypt(token) if token else ""
+        rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, secret=secret)
+        remind_at = reminder_time(appointment)
+        # No reminder when the booking was made later than the reminder would go out.
+        if remind_at is not None and now < remind_at:
+            rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, secret=secret)
     if appointment.source == Appointment.Source.ONLINE:
         rows += _staff_message(appointment, Kind.STAFF_BOOKED, now=now)
-    return _store(rows)
+    return rows
+
+
+def on_booked(appointment: Appointment, token: str | None, *, now: datetime | None = None) -> list[OutgoingMessage]:
+    """The same rows, for an appointment that may have them already (idempotent: a row that
+    exists for (appointment, kind, channel) is left alone)."""
+    return _store(booked_rows(appointment, token, now=now))
 
 
 def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | None = None, reason: str = "",
@@ -133,7 +148,8 @@ def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | 
     OutgoingMessage.objects.filter(
         appointment=appointment, kind=Kind.REMINDER, status=OutgoingMessage.Status.PENDING,
     ).update(status=OutgoingMessage.Status.SKIPPED, link_token_encrypted="")
-    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now, token=None, cancelled=True,
-                             extra={"reason": reason.strip().rstrip(".")})
-    rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now, by_patient=by_patient)
+    rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now)
+    rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now)
+    for row in rows:
+        render_message(row, by_patient=by_patient, reason=reason)
     return _store(rows)

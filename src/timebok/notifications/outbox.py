@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from timebok.appointments.models import Appointment
 from timebok.core import crypto
-from timebok.notifications import content, sms
+from timebok.notifications import compose, content, sms
 from timebok.notifications.models import OutgoingMessage
 
 logger = logging.getLogger(__name__)
@@ -111,7 +111,11 @@ def process(message_id: int, *, now: datetime | None = None) -> str:
     if _obsolete(msg, now):
         _finish(msg, status=Status.SKIPPED, link_token_encrypted="")
         return Status.SKIPPED
+    rendered: dict[str, object] = {}
     try:
+        if not msg.body:  # a booking's rows are rendered here, by the worker
+            compose.render_message(msg)
+            rendered = {"subject": msg.subject, "body": msg.body, "ics": msg.ics}
         link = _link(msg)
         if msg.channel == OutgoingMessage.Channel.EMAIL:
             _send_email(msg, link)
@@ -124,11 +128,11 @@ def process(message_id: int, *, now: datetime | None = None) -> str:
         logger.warning("outgoing message %s (%s/%s) failed, attempt %s: %s",
                        msg.pk, msg.kind, msg.channel, msg.attempts, type(exc).__name__)
         if permanent:
-            _finish(msg, status=Status.FAILED, last_error=error, link_token_encrypted="")
+            _finish(msg, status=Status.FAILED, last_error=error, link_token_encrypted="", **rendered)
             return Status.FAILED
         _finish(msg, status=Status.PENDING, last_error=error, send_after=now + backoff(msg.attempts))
         return Status.PENDING
-    _finish(msg, status=Status.SENT, sent_at=timezone.now(), last_error="", link_token_encrypted="")
+    _finish(msg, status=Status.SENT, sent_at=timezone.now(), last_error="", link_token_encrypted="", **rendered)
     return Status.SENT
 
 

@@ -27,13 +27,24 @@ def _hand_over(rows: list[OutgoingMessage]) -> None:
     transaction.on_commit(lambda: tasks.enqueue_now(due))
 
 
-def appointment_booked(sender: Any, appointment: Any, manage_token: str | None = None, **kwargs: Any) -> None:
+def appointment_created(sender: Any, appointment: Any, manage_token: str | None = None, **kwargs: Any) -> None:
+    """Inside the booking's transaction: its outbox rows and their send tasks, written with it
+    (one multi-row INSERT each), so they commit together. Building the rows cannot break the
+    booking; the worker renders their text."""
     if is_muted():
         return
     try:
-        _hand_over(compose.on_booked(appointment, manage_token))
+        rows = compose.booked_rows(appointment, manage_token)
     except Exception:
         logger.exception("could not create messages for appointment %s", appointment.pk)
+        return
+    if not rows:
+        return
+    OutgoingMessage.objects.bulk_create(rows)
+    from django.utils import timezone
+
+    now = timezone.now()
+    tasks.enqueue_in_transaction([r.pk for r in rows if r.send_after <= now])
 
 
 def appointment_cancelled(sender: Any, appointment: Any, by_patient: bool = False, reason: str = "",

@@ -76,3 +76,46 @@ def enqueue_now(message_ids: list[Any]) -> None:
         ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
     except Exception:
         logger.exception("could not schedule the outbox sweep")
+
+
+def enqueue_in_transaction(message_ids: list[Any]) -> None:
+    """Inside the booking's transaction: with the database backend, one task row per message
+    in one multi-row INSERT, committed with the booking (the worker cannot see them before).
+    Other backends (the tests' immediate one) get them after commit, as enqueue_now."""
+    from django.db import transaction
+
+    backend = send_message.get_backend()
+    if not message_ids:
+        return
+    if not backend.supports_defer or not hasattr(backend, "_get_id"):
+        transaction.on_commit(lambda: enqueue_now(message_ids))
+        return
+    from django_tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    rows = [
+        DBTaskResult(id=backend._get_id(), args_kwargs={"args": [pk], "kwargs": {}}, priority=send_message.priority,
+                     task_path=send_message.module_path, queue_name=send_message.queue_name,
+                     run_after=send_message.run_after or get_date_max(), backend_name=backend.alias)
+        for pk in message_ids
+    ]
+    DBTaskResult.objects.bulk_create(rows)
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
+    if _sweep_check_due():
+        ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
+
+
+def _sweep_check_due() -> bool:
+    """Whether this booking should make sure the sweep is scheduled: once per
+    OUTBOX_SWEEP_SECONDS over all app servers (a shared-cache marker), not one query per
+    booking. Without the shared cache, always."""
+    from timebok.core import sharedcache
+
+    if not sharedcache.available():
+        return True
+    try:
+        return bool(sharedcache.default().add("outbox:sweep-checked", 1, timeout=settings.OUTBOX_SWEEP_SECONDS))
+    except sharedcache.ERRORS as exc:
+        sharedcache.failed(exc)
+        return True

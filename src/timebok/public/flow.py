@@ -21,6 +21,7 @@ pages.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -29,13 +30,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from timebok.appointments.errors import DomainError, SlotNotAvailable, SlotTaken
 from timebok.appointments.models import Appointment
 from timebok.appointments.patient_fields import FIELD_NAMES, PATIENT_FIELDS
-from timebok.appointments.services import catalog
+from timebok.appointments.services import availability_cache, catalog
 from timebok.appointments.services.booking import cancellation_deadline
 from timebok.appointments.services.booking_request import (
     BookingRequest,
@@ -116,10 +118,11 @@ _ANCHORS = {"tid": "tider", "start": "tider", "timetype": "timetype", "behandler
 
 def render_page(flow: Flow, params: Any, *, values: dict[str, str] | None = None,
                 errors: dict[str, str] | None = None, chosen_start: str = "", notices: list[Any] | None = None,
-                status: int = 200, search: bool = False, editing: bool = False) -> HttpResponse:
+                status: int = 200, search: bool = False, editing: bool = False,
+                now: datetime | None = None) -> HttpResponse:
     """The choose step's page: type, practitioner, calendar, times and the patient's form."""
     clinic = flow.clinic
-    sel = selection.build_selection(clinic, params)
+    sel = selection.build_selection(clinic, params, now=now)
     errors = dict(errors or {})
     if "start" in errors:
         errors["tid"] = errors.pop("start")
@@ -235,10 +238,49 @@ class Choose(Step):
 
     def handle(self, flow: Flow) -> HttpResponse:
         request = flow.request
-        has_choice = any(k in request.GET for k in ("timetype", "behandler", "dato", "maned"))
+        has_choice = _has_choice(request)
         counts.record_booking_page_view(request, flow.clinic, has_choice=has_choice)
         # A search is a choice made on the page, not the pre-selection of the link they came with.
-        return render_page(flow, request.GET, search=counts.is_search(request, has_choice))
+        entry = getattr(request, "timebok_page_entry", None)
+        if entry is None or request.method == "POST":
+            return render_page(flow, request.GET, search=counts.is_search(request, has_choice))
+        response = render_page(flow, request.GET, search=counts.is_search(request, has_choice), now=entry.now)
+        if response.status_code == 200:
+            availability_cache.store(entry, response.content, clinic=flow.clinic.pk, tz=flow.clinic.timezone,
+                                     csp=getattr(response, "csp_extra", None) or {})
+        patch_vary_headers(response, ["Accept-Language"])
+        return response
+
+
+_CHOICES = ("timetype", "behandler", "dato", "maned")
+_PAGE_PARAMS = ("timetype", "behandler", "ukemal", "dato", "maned")
+
+
+def _has_choice(request: HttpRequest) -> bool:
+    return any(k in request.GET for k in _CHOICES)
+
+
+def cached_choose_page(request: HttpRequest, slug: str) -> HttpResponse | None:
+    """The booking page (GET) from the availability cache, without the database: the page's
+    HTML for these query parameters, language and minute. A visit or search is still counted
+    (counts.count_quickly). On a miss, the entry is left on the request for Choose to fill."""
+    has_choice = _has_choice(request)
+    new_visit = counts.is_new_visit(request)
+    search = has_choice and not new_visit
+    params = tuple(request.GET.get(k) for k in _PAGE_PARAMS)
+    # A language chosen with ?lang= is carried by the page's links and forms; one the browser
+    # chose is not: two different pages in the same language.
+    chosen = bool(getattr(request, "language_chosen", False))
+    entry = availability_cache.lookup("page", slug, (params, search, chosen))
+    if not entry.hit:
+        request.timebok_page_entry = entry  # type: ignore[attr-defined]
+        return None
+    if new_visit or has_choice:
+        counts.count_quickly(entry.meta["clinic"], entry.meta["tz"], "visits" if new_visit else "searches")
+    response = HttpResponse(entry.body)
+    response.csp_extra = entry.meta["csp"]  # type: ignore[attr-defined]
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
 
 
 class Edit(Choose):
@@ -426,7 +468,12 @@ def find_step(url_name: str, method: str, action: str) -> Step | None:
 
 
 def dispatch(request: HttpRequest, slug: str, url_name: str, **kwargs: str) -> HttpResponse:
-    """The flow's one entry point: the clinic (or 404 / "closed"), then the step."""
+    """The flow's one entry point: the clinic (or 404 / "closed"), then the step. The booking
+    page's GET is served from the availability cache when it can."""
+    if url_name == "booking" and request.method in ("GET", "HEAD"):
+        cached = cached_choose_page(request, slug)
+        if cached is not None:
+            return cached
     clinic = catalog.get_clinic(slug)
     if clinic is None:
         return render_public(request, "not_found.html", {}, status=404)

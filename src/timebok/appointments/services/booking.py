@@ -32,7 +32,7 @@ from timebok.appointments.errors import (
 from timebok.appointments.models import Appointment, Patient
 from timebok.appointments.services import availability, catalog
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
-from timebok.core import audit, crypto, display
+from timebok.core import audit, display
 
 OVERLAP_CONSTRAINT = "appointment_no_overlap"
 
@@ -52,28 +52,33 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _find_or_create_patient(clinic: Clinic, details: PatientDetails) -> Patient:
-    """The clinic's patient with this fødselsnummer, or a new one made from ``details``.
+def _new_patient(clinic: Clinic, details: PatientDetails) -> Patient:
+    """An unsaved patient made from ``details`` (its number encrypted and hashed here, before
+    the booking's transaction begins)."""
+    patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
+                      email=details.email, phone=details.phone)
+    patient.set_fnr(details.fnr)
+    return patient
+
+
+def _find_or_create_patient(clinic: Clinic, new: Patient) -> Patient:
+    """The clinic's patient with this fødselsnummer, or ``new`` saved.
 
     An existing record is never changed here: a booking proves only that someone knows the
     number. The details given with the booking are kept on the appointment; staff may
     accept them into the record (``patients.accept_appointment_details``)."""
-    fnr_hash = crypto.keyed_hash(details.fnr)
     # Locked (not changed): concurrent bookings of one patient then count the per-patient
     # limit one after the other.
-    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=fnr_hash).first()
+    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=new.fnr_hash).first()
     if patient is not None:
         return patient
-    patient = Patient(clinic=clinic, first_name=details.first_name, last_name=details.last_name,
-                      email=details.email, phone=details.phone)
-    patient.set_fnr(details.fnr)
-    try:
-        with transaction.atomic():
-            patient.save()
-    except IntegrityError:
-        # Created by a concurrent booking of the same number: use that record, unchanged.
-        return Patient.objects.select_for_update().get(clinic=clinic, fnr_hash=fnr_hash)
-    return patient
+    # One statement, no savepoint: INSERT ... ON CONFLICT (clinic, fnr_hash) DO UPDATE SET
+    # fnr_hash = the same hash, RETURNING id. A patient created by a concurrent booking since
+    # the SELECT is then locked and its id returned, its record unchanged (only the hash,
+    # which is the conflict's key, is "updated" to itself).
+    Patient.objects.bulk_create([new], update_conflicts=True, unique_fields=["clinic", "fnr_hash"],
+                                update_fields=["fnr_hash"])
+    return new
 
 
 def _contact(details: PatientDetails | None) -> dict[str, str]:
@@ -99,14 +104,14 @@ def _candidates(
     start: datetime,
     now: datetime,
     online: bool,
-) -> list[int]:
-    """Practitioner ids, best first, that are free at exactly `start` by every rule."""
-    if practitioner is not None:
-        ids = [practitioner.pk]
-    else:
-        ids = [p.pk for p in catalog.online_practitioners(clinic, appointment_type)]
-    if not ids:
+) -> list[Practitioner]:
+    """Practitioners, best first, that are free at exactly `start` by every rule. Only their
+    day is loaded (one query); for a chosen practitioner, only theirs."""
+    offered = [practitioner] if practitioner is not None else catalog.online_practitioners(clinic, appointment_type)
+    if not offered:
         return []
+    by_id = {p.pk: p for p in offered}
+    ids = list(by_id)
     if not online:
         # Staff may book outside the week template; only overlaps are forbidden.
         end = start + appointment_type.duration
@@ -115,7 +120,7 @@ def _candidates(
                 practitioner_id__in=ids, status=Appointment.Status.BOOKED, start__lt=end, end__gt=start
             ).values_list("practitioner_id", flat=True)
         )
-        return [pid for pid in ids if pid not in busy]
+        return [by_id[pid] for pid in ids if pid not in busy]
     day = start.astimezone(clinic.tz).date()
     data = availability.load_input(clinic, appointment_type, ids, day, day, now=now, online=online)
     index = scheduling.Availability(availability.every_free_time(data), day, day)
@@ -128,7 +133,7 @@ def _candidates(
         chosen = [s.practitioner_id for s in index.free_slots(appointment_type.pk, duration, day, ids)
                   if s.start == start]
         free.sort(key=lambda pid: (pid not in chosen, pid))
-    return free
+    return [by_id[pid] for pid in free]
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
@@ -169,6 +174,10 @@ def book_appointment(
         if existing is not None:
             return existing
 
+    # CPU work before the transaction, so that it holds its row locks no longer than needed.
+    new_patient = _new_patient(clinic, patient) if patient is not None else None
+    token = secrets.token_urlsafe(32) if patient is not None else None
+    token_hash = hash_token(token) if token else None
     try:
         with transaction.atomic(durable=True):
             if online and not (clinic.online_booking and appointment_type.online and
@@ -183,7 +192,7 @@ def book_appointment(
                 ).exists()
                 raise SlotTaken() if taken else SlotNotAvailable()
 
-            patient_obj = _find_or_create_patient(clinic, patient) if patient is not None else None
+            patient_obj = _find_or_create_patient(clinic, new_patient) if new_patient is not None else None
             if online and patient_obj is not None:
                 limit = appointment_type.effective_max_future_bookings()
                 if limit is not None:
@@ -194,12 +203,11 @@ def book_appointment(
                     if future >= limit:
                         raise _limit_error(clinic)
 
-            token = secrets.token_urlsafe(32) if patient_obj is not None else None
             appointment = None
-            for pid in candidates:
+            for candidate in candidates:
                 appt = Appointment(
                     clinic=clinic,
-                    practitioner_id=pid,
+                    practitioner=candidate,
                     appointment_type=appointment_type,
                     patient=patient_obj,
                     **_contact(patient),
@@ -210,8 +218,14 @@ def book_appointment(
                     language=language if language in ("nb", "en") else "nb",
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
-                    manage_token_hash=hash_token(token) if token else None,
+                    manage_token_hash=token_hash,
                 )
+                if len(candidates) == 1:
+                    # No one to fall back to: an overlap fails the transaction (SlotTaken below),
+                    # without the round trips of a savepoint.
+                    appt.save()
+                    appointment = appt
+                    break
                 try:
                     with transaction.atomic():
                         appt.save()
@@ -227,6 +241,8 @@ def book_appointment(
                 audit.AuditAction.APPOINTMENT_BOOKED, actor=actor, clinic=clinic, obj=appointment,
                 source=source, reference=appointment.reference,
             )
+            # Rows that commit with the booking (the outbox and its send tasks).
+            signals.appointment_created.send(sender=Appointment, appointment=appointment, manage_token=token)
             transaction.on_commit(
                 lambda: signals.appointment_booked.send(
                     sender=Appointment, appointment=appointment, manage_token=token

@@ -149,8 +149,15 @@ def prepare_booking(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     language: str = "nb",
+    defer_free_check: bool = False,
 ) -> BookingRequest:
     """Check a booking request; return it, or raise :class:`BookingRequestInvalid`.
+
+    ``defer_free_check``: the caller submits at once (the API), so whether the time is free
+    is left to the booking's own re-check inside its transaction, which asks the same
+    question of the same practitioner's day (one schedule query per booking, not two). Only
+    where the page offers every free time (no ukemal link, no "first free time only"); a
+    time that is not free is then refused by ``submit`` (SlotTaken/SlotNotAvailable).
 
     ``timetype``/``behandler`` are ids (int or text; an empty ``behandler`` is the first
     free practitioner); ``ukemal`` (online only) is the week template of the link the patient
@@ -210,6 +217,8 @@ def prepare_booking(
     if atype is not None and moment is not None and "behandler" not in errors and "ukemal" not in errors:
         if replayed is not None:
             slot = scheduling.Slot(moment, moment + atype.duration, replayed.practitioner_id)
+        elif online and defer_free_check and template is None and not clinic.first_free_only:
+            slot = scheduling.Slot(moment, moment + atype.duration, practitioner.pk if practitioner else 0)
         elif online:
             slot = offered_slot(clinic, atype, practitioner, moment, now=now, template=template)
         elif practitioner is not None and not _is_taken(clinic, atype, practitioner, moment):
