@@ -349,3 +349,15 @@ def _forget(redis_url: str, prefix: str) -> None:
     keys = list(client.scan_iter(f"{prefix}:*"))
     if keys:
         client.delete(*keys)
+
+
+def test_the_cached_booking_page_keeps_a_chosen_language(anon_client, clinic, cache_on):
+    # Bokmål by default and a chosen ?lang=nb are the same language but different pages: only
+    # the chosen one carries lang=nb in its links and forms, so a cached copy of one is not the other.
+    url = f"/b/{clinic.slug}/"
+    by_default = anon_client.get(url).content.decode()
+    chosen = anon_client.get(url + "?lang=nb").content.decode()
+    assert 'name="lang" value="nb"' not in by_default
+    assert 'name="lang" value="nb"' in chosen
+    assert anon_client.get(url + "?lang=nb").content.decode() == chosen
+    assert anon_client.get(url).content.decode() == by_default

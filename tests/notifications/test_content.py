@@ -11,6 +11,7 @@ from django.utils import translation
 from tests.factories import at, details, valid_fnr, weekday_in
 from tests.notifications.conftest import sms_files
 from timebok.appointments.models import Appointment
+from timebok.notifications import compose
 from timebok.notifications.models import OutgoingMessage
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +194,8 @@ def test_an_english_booking_gets_english_confirmation_sms_and_ics(clinic, book, 
 def test_the_reminder_and_the_cancellation_use_the_booking_language(clinic, book, cancel, outbox_dirs):
     appt = book(start=at(weekday_in(7), 10, 30), language="en")
     reminder = OutgoingMessage.objects.get(appointment=appt, kind="reminder", channel="email")
+    assert reminder.subject == ""  # rendered by the worker just before it is sent
+    compose.render_message(reminder)
     assert reminder.subject.startswith("Reminder: appointment on ") and "This is a reminder" in reminder.body
     mail.outbox.clear()
     cancel(appt, by_patient=True)

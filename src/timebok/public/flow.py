@@ -30,7 +30,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -248,7 +247,6 @@ class Choose(Step):
         if response.status_code == 200:
             availability_cache.store(entry, response.content, clinic=flow.clinic.pk, tz=flow.clinic.timezone,
                                      csp=getattr(response, "csp_extra", None) or {})
-        patch_vary_headers(response, ["Accept-Language"])
         return response
 
 
@@ -279,7 +277,6 @@ def cached_choose_page(request: HttpRequest, slug: str) -> HttpResponse | None:
         counts.count_quickly(entry.meta["clinic"], entry.meta["tz"], "visits" if new_visit else "searches")
     response = HttpResponse(entry.body)
     response.csp_extra = entry.meta["csp"]  # type: ignore[attr-defined]
-    patch_vary_headers(response, ["Accept-Language"])
     return response
 
 
