@@ -247,6 +247,7 @@ def all_at_once(world, role: str):  # type: ignore[no-untyped-def]
 
 # Which parameters each of the project's own views reads (by route prefix).
 OWN_PARAMS = {
+    "timebok/<slug:clinic>/": ["dato"],
     "timebok/<slug:clinic>/oversikt/": ["behandler", "dato", "visning"],
     "timebok/<slug:clinic>/timer/<int:pk>/fodselsnummer/": ["behandler", "dato", "visning"],
     "timebok/<slug:clinic>/timer/<int:pk>/avbestill/": ["behandler", "dato", "visning"],

@@ -171,3 +171,22 @@ class OverviewForm(forms.Form):
                 params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="out_of_range",
             )
         return day
+
+
+class DayViewForm(forms.Form):
+    """The day view's date (GET): the browser's picker, or 2.12.2026 typed by hand."""
+
+    dato = forms.DateField(
+        label=_("Gå til dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
+    )
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
+            )
+        return day

@@ -1,7 +1,16 @@
 from django.urls import path
 
 from timebok.core.ratelimit import limit_logins
-from timebok.staff.views import appointment_types, auth, closures, overview, practitioners, settings, week_templates
+from timebok.staff.views import (
+    appointment_types,
+    auth,
+    closures,
+    daybook,
+    overview,
+    practitioners,
+    settings,
+    week_templates,
+)
 
 app_name = "staff"
 
@@ -11,7 +20,7 @@ urlpatterns = [
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     # Every URL below carries the clinic's slug; a clinic the user is not staff of is a 404,
     # and so is any id (practitioner, type, template, closure, appointment) of another clinic.
-    path("<slug:clinic>/", overview.clinic_home, name="clinic"),
+    path("<slug:clinic>/", daybook.day_view, name="clinic"),
     path("<slug:clinic>/oversikt/", overview.overview, name="overview"),
     path("<slug:clinic>/timer/<int:pk>/fodselsnummer/", overview.reveal_fnr, name="reveal_fnr"),
     path("<slug:clinic>/timer/<int:pk>/avbestill/", overview.cancel, name="cancel"),

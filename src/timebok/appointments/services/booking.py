@@ -208,6 +208,8 @@ def book_appointment(
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
                     manage_token_hash=hash_token(token) if token else None,
+                    any_practitioner=practitioner is None,
+                    created_by=actor if (not online and getattr(actor, "pk", None)) else None,
                 )
                 try:
                     with transaction.atomic():

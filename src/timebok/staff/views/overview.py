@@ -130,11 +130,6 @@ def _render(request: HttpRequest, clinic: Clinic, data: QueryDict | None,
 
 
 @clinic_view
-def clinic_home(request: HttpRequest, clinic: Clinic) -> HttpResponse:
-    return redirect("staff:overview", clinic=clinic.slug)
-
-
-@clinic_view
 def overview(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     return _render(request, clinic, request.GET)
 

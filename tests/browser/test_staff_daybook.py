@@ -1,0 +1,57 @@
+"""The clinic's day in a real browser, at 1280 and 375 px: axe on every page, no sideways
+scrolling on a phone, and the number of actions (clicks + fills + selects + checks) a
+secretary needs, counted from the page after login:
+
+- tomorrow's bookings for all practitioners: at most 2.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_staff_pages import login
+from tests.browser.test_staff_setup import VIEWPORTS, Actions, check
+from tests.factories import details, valid_fnr
+from timebok.appointments.models import Appointment
+from timebok.appointments.services.booking import book_appointment
+from timebok.clinics.demo import load_demo
+from timebok.core import display
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+def _tomorrow_for_everyone(clinic):
+    """One phone booking tomorrow for every practitioner (staff may book any day)."""
+    tomorrow = display.local_today(clinic) + timedelta(days=1)
+    atype = clinic.appointment_types.order_by("sort_order").first()
+    booked = []
+    for i, practitioner in enumerate(clinic.practitioners.all()):
+        start = datetime.combine(tomorrow, time(7, 0), tzinfo=clinic.tz) + timedelta(minutes=70 * i)
+        booked.append(book_appointment(
+            clinic=clinic, appointment_type=atype, start=start, practitioner=practitioner,
+            patient=details(fnr=valid_fnr(1 + i, 3, 77), first_name=f"Morgendag{i}"),
+            source=Appointment.Source.STAFF))
+    return tomorrow, booked
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_tomorrows_bookings_for_all_practitioners(live_server, request, viewport, demo):
+    pg = request.getfixturevalue(viewport)
+    tomorrow, booked = _tomorrow_for_everyone(demo)
+    login(pg, live_server.url)
+    check(pg)
+    act = Actions()
+    act.click(pg.get_by_role("link", name="Neste dag"))
+    expect(pg.get_by_role("heading", level=1)).to_contain_text(display.date_text(tomorrow))
+    for appt in booked:
+        expect(pg.locator(f"#time-{appt.pk}")).to_contain_text(appt.full_name)
+    check(pg)
+    assert act.count <= 2, act.count  # 1 today

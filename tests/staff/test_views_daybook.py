@@ -1,0 +1,102 @@
+"""Timebok: the clinic's day view, every practitioner at a glance (/timebok/<clinic>/)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import at, book, details, next_weekday, practs, valid_fnr
+from timebok.appointments.models import Appointment
+from timebok.clinics.closures import ClosureSpec
+from timebok.clinics.models import Practitioner
+from timebok.clinics.services import create_closure
+from timebok.core import display
+from timebok.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def day_view(client, clinic, **params):
+    return client.get(reverse("staff:clinic", kwargs={"clinic": clinic.slug}), params)
+
+
+def test_every_practitioner_in_order_with_bookings_free_and_source(staff_client, clinic, staff_user):
+    from datetime import date
+
+    day = next_weekday(date.today(), 1)
+    online = book(clinic, day=day, hour=10, comment="Vondt i kneet",
+                  patient=details(fnr=valid_fnr(3, 3, 70), first_name="Nina", last_name="Nett", phone="+4741234567"))
+    phoned = book(clinic, day=day, hour=9, practitioner="Bjørn Dahl", source=Appointment.Source.STAFF,
+                  actor=staff_user, patient=details(fnr=valid_fnr(4, 4, 71), first_name="Per", last_name="Telefon",
+                                                    phone="+46701234567"))
+    # A practitioner added last, with a lower sort_order, comes first; equal order goes by name.
+    Practitioner.objects.create(clinic=clinic, name="Aase Først", sort_order=0)
+    response = day_view(staff_client, clinic, dato=day.isoformat())
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    names = ["Aase Først", "Anne Lie", "Bjørn Dahl", "Cecilie Ås"]
+    positions = [html.index(f">{n}") for n in names]
+    assert positions == sorted(positions)
+    assert display.date_text(day).capitalize() in html
+    assert f'id="time-{online.pk}"' in html and f'id="time-{phoned.pk}"' in html
+    assert "Nina Nett" in html and "Vondt i kneet" in html and "Bestilt på nett" in html
+    assert "Lagt inn av resepsjon" in html
+    # One national format for phone numbers: +47 without the country code, others international.
+    assert "412 34 567" in html and "+4741234567<" not in html and "+46 70 123 45 67" in html
+    # Free time, in the clinic's time zone: Anne's morning 08:00–10:00 before the booking.
+    assert ">08:00</time>–<time" in html and "Ledig" in html
+    # Patient list access is logged (ids only).
+    entry = AuditEntry.objects.filter(action="patient.list_viewed").latest("created_at")
+    assert set(entry.data["patients"]) == {online.patient_id, phoned.patient_id}
+
+
+def test_forward_back_today_and_picker_work_without_javascript(staff_client, clinic):
+    today = display.local_today(clinic)
+    html = day_view(staff_client, clinic).content.decode()
+    assert "(i dag)" in html
+    from datetime import timedelta
+
+    for day in (today - timedelta(days=1), today + timedelta(days=1)):
+        assert f"?dato={day.isoformat()}" in html
+    assert 'type="date"' in html and 'name="dato"' in html
+    html = day_view(staff_client, clinic, dato="2.12.2026").content.decode()
+    assert "Onsdag 2. desember 2026" in html
+
+
+@pytest.mark.parametrize("bad", ["31.02.2027", "i morgen", "0001-01-01", "9999-12-31", "\x00"])
+def test_bad_dates_get_a_message_and_today(staff_client, clinic, bad):
+    response = day_view(staff_client, clinic, dato=bad)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(i dag)" in html and 'class="field-error"' in html
+
+
+def test_closures_show_with_a_warning_about_booked_patients(staff_client, clinic, staff_user):
+    from datetime import date
+
+    day = next_weekday(date.today(), 2)
+    appt = book(clinic, day=day, hour=10)
+    create_closure(clinic, ClosureSpec(day, day, reason="Planleggingsdag"), actor=staff_user, shown=[appt.pk])
+    anne = practs(clinic)["Bjørn Dahl"]
+    other_day = next_weekday(day, 3)
+    create_closure(clinic, ClosureSpec(other_day, other_day, time(12), time(13), anne.pk, "Lunsj"), actor=staff_user)
+    html = day_view(staff_client, clinic, dato=day.isoformat()).content.decode()
+    assert "Klinikken er stengt" in html and "Planleggingsdag" in html
+    assert "1 bestilt time ligger i stengt tid." in html and f'id="time-{appt.pk}"' in html
+    assert "Ledig" not in html
+    html = day_view(staff_client, clinic, dato=other_day.isoformat()).content.decode()
+    assert "Blokkert:</strong> Lunsj" in html and ">12:00</time>–<time" in html
+    assert "stengt tid" not in html
+
+
+def test_times_are_on_the_clinics_clock(staff_client, clinic):
+    day = next_weekday(display.local_today(clinic), 1)
+    appt = book(clinic, start=at(day, 14, 15), source=Appointment.Source.STAFF)
+    html = day_view(staff_client, clinic, dato=day.isoformat()).content.decode()
+    assert f'id="time-{appt.pk}"' in html and ">14:15</time>–<time" in html
+
+
+def test_other_clinics_day_is_404(staff_client, other_clinic):
+    assert day_view(staff_client, other_clinic).status_code == 404
