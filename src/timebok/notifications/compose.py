@@ -52,13 +52,13 @@ def _patient_messages(
             subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
             body=content.render_text(f"notifications/email/{kind}.txt", ctx),
             ics=content.build_ics(appointment, cancelled=cancelled, link=link),
-            link_token_encrypted=secret, send_after=send_after,
+            link_token_encrypted=secret, send_after=send_after, sequence=appointment.sequence,
         ))
     if phone and is_mobile(phone):
         rows.append(OutgoingMessage(
             appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
             body=content.render_text(f"notifications/sms/{kind}.txt", ctx).strip(),
-            link_token_encrypted=secret, send_after=send_after,
+            link_token_encrypted=secret, send_after=send_after, sequence=appointment.sequence,
         ))
     return rows
 
@@ -75,7 +75,7 @@ def _staff_message(appointment: Appointment, kind: str, *, now: datetime, by_pat
         appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=practitioner.email,
         subject=content.render_subject(f"notifications/email/{kind}_subject.txt", ctx),
         body=content.render_text(f"notifications/email/{kind}.txt", ctx),
-        send_after=now,
+        send_after=now, sequence=appointment.sequence,
     )]
 
 
@@ -118,4 +118,31 @@ def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | 
     rows = _patient_messages(appointment, Kind.CANCELLATION, send_after=now, token=None, cancelled=True,
                              extra={"reason": reason.strip().rstrip(".")})
     rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now, by_patient=by_patient)
+    return _store(rows)
+
+
+def _stored_token(appointment: Appointment) -> str | None:
+    """The personal link's token, while an unsent row of this appointment still holds it."""
+    row = (OutgoingMessage.objects.filter(appointment=appointment).exclude(link_token_encrypted="")
+           .order_by("-pk").first())
+    return crypto.decrypt(row.link_token_encrypted) if row is not None else None
+
+
+def on_moved(appointment: Appointment, *, previous_start: datetime, by_patient: bool = False,
+             now: datetime | None = None) -> list[OutgoingMessage]:
+    """Tell the patient the new time (calendar file: same UID, higher SEQUENCE), and move the
+    reminder: the pending one is dropped and a new one is due before the new time."""
+    now = now or timezone.now()
+    token = _stored_token(appointment)
+    OutgoingMessage.objects.filter(
+        appointment=appointment, kind=Kind.REMINDER, status=OutgoingMessage.Status.PENDING,
+    ).update(status=OutgoingMessage.Status.SKIPPED, link_token_encrypted="")
+    from timebok.core import display
+
+    previous = display.when_text(previous_start, appointment.clinic.tz)
+    rows = _patient_messages(appointment, Kind.CHANGE, send_after=now, token=token,
+                             extra={"previous_when": previous, "by_patient": by_patient})
+    remind_at = reminder_time(appointment)
+    if remind_at is not None and now < remind_at:
+        rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, token=token)
     return _store(rows)
