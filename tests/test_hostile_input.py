@@ -251,6 +251,7 @@ OWN_PARAMS = {
     "timebok/<slug:clinic>/oversikt/": ["behandler", "dato", "visning"],
     "timebok/<slug:clinic>/timer/<int:pk>/fodselsnummer/": ["behandler", "dato", "visning"],
     "timebok/<slug:clinic>/timer/<int:pk>/avbestill/": ["behandler", "dato", "visning"],
+    "timebok/<slug:clinic>/timer/<int:pk>/flytt/": ["dato", "behandler", "tid", "utenfor"],
     "timebok/<slug:clinic>/innstillinger/": ["lenke"],
     "timebok/<slug:clinic>/innstillinger/sporing/": ["tracking_search_url", "tracking_booked_url"],
     "timebok/<slug:clinic>/innstillinger/regler/": ["online_booking", "min_notice_hours", "horizon_days",

@@ -2,11 +2,13 @@
 scrolling on a phone, and the number of actions (clicks + fills + selects + checks) a
 secretary needs, counted from the page after login:
 
-- tomorrow's bookings for all practitioners: at most 2.
+- tomorrow's bookings for all practitioners: at most 2;
+- moving an appointment to another free time: at most 5.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from tests.browser.test_staff_pages import login
 from tests.browser.test_staff_setup import VIEWPORTS, Actions, check
 from tests.factories import details, valid_fnr
 from timebok.appointments.models import Appointment
+from timebok.appointments.services import availability
 from timebok.appointments.services.booking import book_appointment
 from timebok.clinics.demo import load_demo
 from timebok.core import display
@@ -55,3 +58,42 @@ def test_tomorrows_bookings_for_all_practitioners(live_server, request, viewport
         expect(pg.locator(f"#time-{appt.pk}")).to_contain_text(appt.full_name)
     check(pg)
     assert act.count <= 2, act.count  # 1 today
+
+
+def _booked_day_with_free_times(clinic):
+    """A coming weekday (not tomorrow) with a free time to book and another to move to."""
+    atype = clinic.appointment_types.order_by("sort_order").first()
+    day = display.local_today(clinic) + timedelta(days=2)
+    for _ in range(30):
+        free = availability.free_slots(clinic, atype, None, day)
+        if len(free) >= 4:
+            return day, atype, free
+        day += timedelta(days=1)
+    raise AssertionError("no free day in the demo")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_move_an_appointment_to_another_free_time(live_server, request, viewport, demo):
+    pg = request.getfixturevalue(viewport)
+    day, atype, free = _booked_day_with_free_times(demo)
+    slot = free[0]
+    appt = book_appointment(clinic=demo, appointment_type=atype, start=slot.start,
+                            practitioner=demo.practitioners.get(pk=slot.practitioner_id),
+                            patient=details(fnr=valid_fnr(9, 9, 79), first_name="Flyttes"))
+    login(pg, live_server.url)
+    act = Actions()
+    act.fill(pg.get_by_label("Gå til dato"), day.isoformat())
+    act.click(pg.get_by_role("button", name="Vis", exact=True))
+    act.click(pg.locator(f"#time-{appt.pk}").get_by_role("link", name=re.compile("^Flytt")))
+    expect(pg.get_by_role("heading", level=1)).to_have_text("Flytt timen")
+    check(pg)
+    buttons = pg.get_by_role("list").get_by_role("button")
+    target = buttons.nth(buttons.count() - 1)
+    label = target.inner_text().split()[0]
+    act.click(target)
+    expect(pg.locator(".message--success")).to_contain_text("er flyttet til")
+    expect(pg.locator(f"#time-{appt.pk}")).to_contain_text(label)
+    check(pg)
+    assert act.count <= 5, act.count  # 4 today
+    moved = Appointment.objects.get(pk=appt.pk)
+    assert moved.start.astimezone(demo.tz).strftime("%H:%M") == label and moved.sequence == 1

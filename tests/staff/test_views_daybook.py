@@ -39,7 +39,7 @@ def test_every_practitioner_in_order_with_bookings_free_and_source(staff_client,
     names = ["Aase Først", "Anne Lie", "Bjørn Dahl", "Cecilie Ås"]
     positions = [html.index(f">{n}") for n in names]
     assert positions == sorted(positions)
-    assert display.date_text(day).capitalize() in html
+    assert display.date_text(day) in html
     assert f'id="time-{online.pk}"' in html and f'id="time-{phoned.pk}"' in html
     assert "Nina Nett" in html and "Vondt i kneet" in html and "Bestilt på nett" in html
     assert "Lagt inn av resepsjon" in html
@@ -62,7 +62,7 @@ def test_forward_back_today_and_picker_work_without_javascript(staff_client, cli
         assert f"?dato={day.isoformat()}" in html
     assert 'type="date"' in html and 'name="dato"' in html
     html = day_view(staff_client, clinic, dato="2.12.2026").content.decode()
-    assert "Onsdag 2. desember 2026" in html
+    assert "onsdag 2. desember 2026" in html
 
 
 @pytest.mark.parametrize("bad", ["31.02.2027", "i morgen", "0001-01-01", "9999-12-31", "\x00"])

@@ -19,6 +19,7 @@ from timebok.clinics.models import (
     normalize_tracking_url,
 )
 from timebok.core import display
+from timebok.staff.fields import ClockField, DayField
 from timebok.staff.services import RULE_FIELDS
 
 TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
@@ -181,6 +182,33 @@ class DayViewForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
     )
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
+            )
+        return day
+
+
+class MoveForm(forms.Form):
+    """Moving an appointment: a day and practitioner to see free times, then a time (one of
+    the free ones, or any typed time; outside the week template only when confirmed)."""
+
+    dato = DayField(label=_("Dato"))
+    behandler = forms.ModelChoiceField(
+        label=_("Behandler"), queryset=Practitioner.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Velg en behandler fra listen.")},
+    )
+    tid = ClockField(label=_("Annet klokkeslett"), required=False,
+                     help_text=_("F.eks. 8.30. Eller velg en av de ledige tidene."))
+    utenfor = forms.BooleanField(label=_("Flytt likevel, utenfor arbeidstiden i ukemalen"), required=False)
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["behandler"].queryset = Practitioner.objects.filter(clinic=clinic).order_by("sort_order", "name")
 
     def clean_dato(self) -> date:
         day: date = self.cleaned_data["dato"]
