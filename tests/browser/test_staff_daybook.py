@@ -3,7 +3,8 @@ scrolling on a phone, and the number of actions (clicks + fills + selects + chec
 secretary needs, counted from the page after login:
 
 - tomorrow's bookings for all practitioners: at most 2;
-- moving an appointment to another free time: at most 5.
+- moving an appointment to another free time: at most 5;
+- blocking a lunch: at most 5.
 """
 
 from __future__ import annotations
@@ -97,3 +98,28 @@ def test_move_an_appointment_to_another_free_time(live_server, request, viewport
     assert act.count <= 5, act.count  # 4 today
     moved = Appointment.objects.get(pk=appt.pk)
     assert moved.start.astimezone(demo.tz).strftime("%H:%M") == label and moved.sequence == 1
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_block_a_lunch_from_the_day_view(live_server, request, viewport, demo):
+    pg = request.getfixturevalue(viewport)
+    day, atype, free = _booked_day_with_free_times(demo)
+    practitioner = demo.practitioners.get(pk=free[-1].practitioner_id)
+    start = free[-1].start.astimezone(demo.tz)
+    login(pg, live_server.url)
+    pg.goto(f"{live_server.url}/timebok/demo/?dato={day.isoformat()}")  # the day, as after "Neste dag"
+    check(pg)
+    act = Actions()
+    column = pg.get_by_role("region", name=re.compile(f"^{re.escape(practitioner.name)}"))
+    act.click(column.get_by_text("Blokker tid"))
+    act.fill(column.get_by_label("Fra"), start.strftime("%H.%M"))
+    act.fill(column.get_by_label("Til"), (start + timedelta(minutes=30)).strftime("%H.%M"))
+    check(pg)
+    act.click(column.get_by_role("button", name="Lunsj"))
+    expect(pg.locator(".message--success")).to_contain_text(f"{practitioner.name} er blokkert")
+    expect(pg.get_by_role("region", name=re.compile(f"^{re.escape(practitioner.name)}"))).to_contain_text(
+        "Blokkert: Lunsj")
+    check(pg)
+    assert act.count <= 5, act.count  # 4 today
+    slots = availability.free_slots(demo, atype, practitioner, day)
+    assert start not in [s.start for s in slots]

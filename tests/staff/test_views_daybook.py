@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -100,3 +100,87 @@ def test_times_are_on_the_clinics_clock(staff_client, clinic):
 
 def test_other_clinics_day_is_404(staff_client, other_clinic):
     assert day_view(staff_client, other_clinic).status_code == 404
+
+
+def _block(client, clinic, **data):
+    return client.post(reverse("staff:block", kwargs={"clinic": clinic.slug}), data, follow=True)
+
+
+def test_block_a_lunch_and_remove_it_again(staff_client, clinic, staff_user):
+    from datetime import date
+
+    from timebok.appointments.services.availability import free_slots
+    from timebok.clinics.models import Closure
+
+    day = next_weekday(date.today() + timedelta(days=2), 2)
+    anne = practs(clinic)["Anne Lie"]
+    atype = clinic.appointment_types.get(name="Oppfølging")
+    assert at(day, 12) in [s.start for s in free_slots(clinic, atype, anne, day)]
+    response = _block(staff_client, clinic, behandler=anne.pk, dato=day.isoformat(), fra="12", til="13.00",
+                      arsak="Lunsj")
+    html = response.content.decode()
+    assert "Anne Lie er blokkert 12:00–13:00: Lunsj." in html and "Blokkert:</strong> Lunsj" in html
+    closure = Closure.objects.get(clinic=clinic)
+    assert (closure.practitioner_id, closure.start_date, closure.end_date, closure.reason) == (anne.pk, day, day,
+                                                                                              "Lunsj")
+    # Gone from online booking at once.
+    starts = [s.start for s in free_slots(clinic, atype, anne, day)]
+    assert at(day, 12) not in starts and at(day, 12, 30) not in starts and at(day, 13) in starts
+    assert AuditEntry.objects.filter(action="closure.created", actor=staff_user).exists()
+    html = staff_client.post(reverse("staff:unblock", kwargs={"clinic": clinic.slug, "pk": closure.pk}),
+                             follow=True).content.decode()
+    assert "er fjernet" in html and not Closure.objects.exists()
+    assert at(day, 12) in [s.start for s in free_slots(clinic, atype, anne, day)]
+
+
+def test_blocking_sends_availability_changed_after_commit(staff_client, clinic, django_capture_on_commit_callbacks):
+    from datetime import date
+
+    from timebok.clinics import signals
+
+    seen = []
+
+    def receiver(sender, clinic, practitioner_ids, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((clinic.pk, sorted(practitioner_ids or [])))
+
+    anne = practs(clinic)["Anne Lie"]
+    signals.availability_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _block(staff_client, clinic, behandler=anne.pk, dato=next_weekday(date.today(), 2).isoformat(),
+                   fra="9", til="10", annen_arsak="Kurs i taping")
+    finally:
+        signals.availability_changed.disconnect(receiver)
+    assert seen == [(clinic.pk, [anne.pk])]
+
+
+@pytest.mark.parametrize("bad", [{"fra": "25"}, {"til": ""}, {"fra": "13", "til": "12"}, {"annen_arsak": "x" * 201}])
+def test_bad_block_input_keeps_what_was_typed(staff_client, clinic, bad):
+    from timebok.clinics.models import Closure
+
+    anne = practs(clinic)["Anne Lie"]
+    data = {"behandler": anne.pk, "dato": next_weekday(display.local_today(clinic), 2).isoformat(), "fra": "12",
+            "til": "13", "annen_arsak": "Møte med leverandør", **bad}
+    response = _block(staff_client, clinic, **data)
+    html = response.content.decode()
+    assert response.status_code == 400 and 'class="field-error"' in html
+    assert '<details class="block-time" open>' in html
+    assert data["annen_arsak"] in html
+    assert not Closure.objects.exists()
+
+
+def test_blocking_over_a_booked_time_is_refused(staff_client, clinic):
+    from timebok.clinics.models import Closure
+
+    day = next_weekday(display.local_today(clinic), 2)
+    appt = book(clinic, day=day, hour=12)
+    response = _block(staff_client, clinic, behandler=appt.practitioner_id, dato=day.isoformat(), fra="12", til="13",
+                      arsak="Lunsj")
+    assert "Det er 1 bestilt time i tiden." in response.content.decode() and not Closure.objects.exists()
+
+
+def test_whole_day_closure_cannot_be_removed_as_a_block(staff_client, clinic, staff_user):
+    day = next_weekday(display.local_today(clinic), 2)
+    result = create_closure(clinic, ClosureSpec(day, day, reason="Fagdag"), actor=staff_user)
+    url = reverse("staff:unblock", kwargs={"clinic": clinic.slug, "pk": result.closures[0].pk})
+    assert staff_client.post(url).status_code == 404 and staff_client.get(url).status_code == 405

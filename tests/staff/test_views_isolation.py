@@ -23,7 +23,7 @@ OBJECT_OF = {
     "practitioner_edit": "practitioner", "practitioner_move": "practitioner",
     "appointment_type_edit": "type", "appointment_type_move": "type",
     "week_template": "template", "week_template_delete": "template",
-    "closure_delete": "closure", "closure_cancel_booked": "closure",
+    "closure_delete": "closure", "closure_cancel_booked": "closure", "unblock": "closure",
 }
 
 # A POST that would change something if it reached a view of the wrong clinic.

@@ -218,3 +218,23 @@ class MoveForm(forms.Form):
                 params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
             )
         return day
+
+
+BLOCK_REASONS = (_("Lunsj"), _("Møte"), _("Kurs"))
+
+
+class BlockForm(forms.Form):
+    """Block a practitioner's time on one day from the day view: a range and a reason."""
+
+    fra = ClockField(label=_("Fra"), error_messages={"required": _("Fyll inn fra-klokkeslett, f.eks. 11.30.")})
+    til = ClockField(label=_("Til"), error_messages={"required": _("Fyll inn til-klokkeslett, f.eks. 12.")})
+    annen_arsak = forms.CharField(label=_("Annen årsak"), required=False, max_length=200)
+    arsak = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        t0, t1 = data.get("fra"), data.get("til")
+        if t0 and t1 and t1 <= t0:
+            self.add_error("til", _("Til-klokkeslettet må være etter fra-klokkeslettet."))
+        data["reason"] = (data.get("arsak") or "").strip() or (data.get("annen_arsak") or "").strip()
+        return data

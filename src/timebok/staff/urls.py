@@ -23,6 +23,8 @@ urlpatterns = [
     # and so is any id (practitioner, type, template, closure, appointment) of another clinic.
     path("<slug:clinic>/", daybook.day_view, name="clinic"),
     path("<slug:clinic>/oversikt/", overview.overview, name="overview"),
+    path("<slug:clinic>/blokker/", daybook.block, name="block"),
+    path("<slug:clinic>/blokker/<int:pk>/fjern/", daybook.unblock, name="unblock"),
     path("<slug:clinic>/timer/<int:pk>/fodselsnummer/", overview.reveal_fnr, name="reveal_fnr"),
     path("<slug:clinic>/timer/<int:pk>/avbestill/", overview.cancel, name="cancel"),
     path("<slug:clinic>/timer/<int:pk>/pasientkort/", overview.accept_details, name="accept_details"),
