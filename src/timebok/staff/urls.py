@@ -8,6 +8,7 @@ from timebok.staff.views import (
     daybook,
     moving,
     overview,
+    phone,
     practitioners,
     settings,
     week_templates,
@@ -23,6 +24,7 @@ urlpatterns = [
     # and so is any id (practitioner, type, template, closure, appointment) of another clinic.
     path("<slug:clinic>/", daybook.day_view, name="clinic"),
     path("<slug:clinic>/oversikt/", overview.overview, name="overview"),
+    path("<slug:clinic>/ny-time/", phone.phone_booking, name="phone_booking"),
     path("<slug:clinic>/blokker/", daybook.block, name="block"),
     path("<slug:clinic>/blokker/<int:pk>/fjern/", daybook.unblock, name="unblock"),
     path("<slug:clinic>/timer/<int:pk>/fodselsnummer/", overview.reveal_fnr, name="reveal_fnr"),
