@@ -273,7 +273,7 @@ OWN_PARAMS = {
     "api/v1/clinics/<slug>/slots": ["timetype", "behandler", "ukemal", "date"],
     "api/v1/clinics/<slug>/bookings": ["timetype", "behandler", "ukemal", "start", "fornavn", "etternavn",
                                        "fodselsnummer", "epost", "telefon", "kommentar"],
-    "t/<str:token>/": ["avbestilt"],
+    "t/<str:token>/": ["avbestilt", "endret", "handling", "dato", "tid"],
 }
 
 
