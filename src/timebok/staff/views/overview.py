@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
+from timebok.appointments.services import daybook
 from timebok.appointments.services.booking import cancel_appointment
 from timebok.appointments.services.patients import accept_appointment_details
 from timebok.clinics.models import Clinic, Practitioner
@@ -56,6 +57,7 @@ class State:
 class DayBlock:
     day: date
     appointments: list[Any] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)  # "Stengt hele dagen: Planleggingsdag", …
 
 
 def _state(clinic: Clinic, data: QueryDict | None) -> tuple[OverviewForm, State]:
@@ -88,6 +90,19 @@ def _days(clinic: Clinic, state: State, revealed: dict[int, str]) -> list[DayBlo
         .select_related("appointment_type", "patient")
         .order_by("start")
     )
+    closures = [c for c in daybook.day_closures(clinic, days[0], days[-1])
+                if c.practitioner_id in (None, state.practitioner.pk)]
+    for d, block in blocks.items():
+        holiday = daybook.holiday_name(clinic, d)
+        if holiday:
+            block.closed.append(_("Stengt hele dagen: %(reason)s") % {"reason": holiday})
+        for c in closures:
+            if c.start_date <= d <= c.end_date:
+                reason = c.reason or _("ingen årsak oppgitt")
+                block.closed.append(
+                    _("Stengt hele dagen: %(reason)s") % {"reason": reason} if c.start_time is None else
+                    _("Stengt kl. %(start)s–%(end)s: %(reason)s") % {
+                        "start": f"{c.start_time:%H:%M}", "end": f"{c.end_time:%H:%M}", "reason": reason})
     for appt in appointments:
         local_start = appt.start.astimezone(tz)
         appt.local_start = local_start
