@@ -91,3 +91,9 @@ def test_confirmation_is_optional(clinic, staff_user, settings):
     told = book_by_phone(clinic, start=at(_day(), 11), patient=details(2), **kw)
     assert not OutgoingMessage.objects.filter(appointment=quiet).exists()
     assert OutgoingMessage.objects.filter(appointment=told, kind="confirmation").count() == 2
+
+
+@pytest.mark.parametrize("query", ["\x00", "Kari\x00", "a\x1b"])
+def test_control_characters_find_nobody(clinic, query):
+    book(clinic, day=_day())
+    assert list(find_patients(clinic, query)) == []

@@ -107,7 +107,9 @@ def move_appointment(
     start = start.astimezone(UTC)
     try:
         with transaction.atomic(durable=True):
-            appt = Appointment.objects.select_for_update().select_related(
+            # Lock the appointment row only: locking the joined clinic row too would make a
+            # concurrent booking's foreign-key check wait on it, and deadlock with it.
+            appt = Appointment.objects.select_for_update(of=("self",)).select_related(
                 "clinic", "appointment_type__clinic", "practitioner").get(pk=appointment.pk)
             clinic = appt.clinic
             target = practitioner or appt.practitioner

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from timebok.appointments.errors import OutsideTemplate, SlotNotAvailable, TimeClosed
 from timebok.appointments.models import Appointment, Patient
-from timebok.appointments.patient_fields import PATIENT_FIELDS, FieldError, clean_field
+from timebok.appointments.patient_fields import PATIENT_FIELDS, FieldError, clean_field, has_bad_characters
 from timebok.appointments.services.booking import PatientDetails, book_appointment
 from timebok.appointments.services.moving import in_template, is_closed
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner
@@ -37,7 +37,7 @@ def find_patients(clinic: Clinic, query: str, *, allow_synthetic: bool = False) 
     matched against names, e-mail and phone."""
     text = " ".join(query.split())[:100]
     none = Patient.objects.none()
-    if not text:
+    if not text or has_bad_characters(text):  # control characters (NUL) never match a name
         return none
     digits = re.sub(r"[\s.\-]", "", text)
     if digits.isdigit() and len(digits) == 11:
