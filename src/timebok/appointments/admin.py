@@ -61,7 +61,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
     date_hierarchy = "start"
     readonly_fields = [
         "clinic", "practitioner", "appointment_type", "patient", "first_name", "last_name", "email", "phone",
-        "start", "end", "source",
+        "start", "end", "source", "created_by", "any_practitioner", "sequence",
         "price", "reference", "created_at", "cancelled_at", "status",
     ]
     fields = [*readonly_fields, "comment"]
