@@ -184,3 +184,17 @@ def test_whole_day_closure_cannot_be_removed_as_a_block(staff_client, clinic, st
     result = create_closure(clinic, ClosureSpec(day, day, reason="Fagdag"), actor=staff_user)
     url = reverse("staff:unblock", kwargs={"clinic": clinic.slug, "pk": result.closures[0].pk})
     assert staff_client.post(url).status_code == 404 and staff_client.get(url).status_code == 405
+
+
+def test_cancel_from_the_day_view_asks_and_returns_to_the_day(staff_client, clinic):
+    day = next_weekday(display.local_today(clinic), 2)
+    appt = book(clinic, day=day, hour=10)
+    html = day_view(staff_client, clinic, dato=day.isoformat()).content.decode()
+    link = reverse("staff:cancel", kwargs={"clinic": clinic.slug, "pk": appt.pk})
+    assert f"{link}?behandler={appt.practitioner_id}&amp;dato={day.isoformat()}&amp;visning=dag&amp;tilbake=dag" in html
+    page = staff_client.get(link, {"behandler": appt.practitioner_id, "dato": day.isoformat(), "tilbake": "dag"})
+    assert "Avbestill timen?" in page.content.decode() and 'name="tilbake" value="dag"' in page.content.decode()
+    response = staff_client.post(link, {"behandler": appt.practitioner_id, "dato": day.isoformat(), "visning": "dag",
+                                        "tilbake": "dag"})
+    assert response["Location"] == reverse("staff:clinic", kwargs={"clinic": clinic.slug}) + f"?dato={day}"
+    assert Appointment.objects.get(pk=appt.pk).status == "cancelled"

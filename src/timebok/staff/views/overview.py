@@ -24,6 +24,7 @@ from timebok.core import display
 from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import OverviewForm
+from timebok.staff.views.daybook import day_url
 
 
 @dataclass
@@ -190,8 +191,12 @@ def accept_details(request: HttpRequest, clinic: Clinic, pk: int) -> HttpRespons
 def cancel(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
     """GET: ask for confirmation. POST: cancel through the booking service."""
     appointment = _appointment(clinic, pk)
-    _form, state = _state(clinic, request.POST if request.method == "POST" else request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    _form, state = _state(clinic, data)
     back = reverse("staff:overview", kwargs={"clinic": clinic.slug}) + "?" + state.query()
+    from_day_view = data.get("tilbake") == "dag"
+    if from_day_view:  # came from the clinic's day view: go back there
+        back = day_url(clinic, state.day)
     if request.method == "POST":
         try:
             cancel_appointment(appointment, actor=request.user)
@@ -207,4 +212,5 @@ def cancel(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
     appointment.local_end = appointment.end.astimezone(clinic.tz)  # type: ignore[attr-defined]
     return render(request, "staff/cancel.html", {
         "clinic": clinic, "appointment": appointment, "state": state, "back_url": back, "nav": "overview",
+        "from_day_view": from_day_view,
     })
