@@ -147,9 +147,12 @@ def book_appointment(
     actor: Any = None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    any_practitioner: bool | None = None,
 ) -> Appointment:
     """Book one appointment, or raise a DomainError. Returns the appointment; for a new
-    booking, ``appointment.manage_token`` holds the patient's personal link token."""
+    booking, ``appointment.manage_token`` holds the patient's personal link token.
+    ``any_practitioner`` records a "Første ledige behandler" booking (default: when no
+    ``practitioner`` is given), so the patient may later move it to any practitioner."""
     now = now or timezone.now()
     online = source == Appointment.Source.ONLINE
     if timezone.is_naive(start):
@@ -208,7 +211,7 @@ def book_appointment(
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
                     manage_token_hash=hash_token(token) if token else None,
-                    any_practitioner=practitioner is None,
+                    any_practitioner=practitioner is None if any_practitioner is None else any_practitioner,
                     created_by=actor if (not online and getattr(actor, "pk", None)) else None,
                 )
                 try:

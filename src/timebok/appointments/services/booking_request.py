@@ -244,6 +244,7 @@ def submit(request: BookingRequest, *, practitioner: Practitioner | None = None,
             clinic=request.clinic, appointment_type=request.appointment_type, practitioner=chosen,
             start=request.start.astimezone(UTC), patient=request.patient, comment=request.comment,
             source=request.source, idempotency_key=idempotency_key, actor=actor, now=now,
+            any_practitioner=request.practitioner is None,
         )
     except (SlotTaken, SlotNotAvailable) as exc:
         if request.source == Appointment.Source.ONLINE:
