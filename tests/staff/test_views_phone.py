@@ -92,3 +92,14 @@ def test_bad_choices_give_messages(staff_client, clinic, bad):
     response = staff_client.post(url(clinic), _new(clinic, **bad))
     assert response.status_code in (200, 400) and not Appointment.objects.exists()
     assert 'class="field-error"' in response.content.decode()
+
+
+def test_alternatives_follow_the_staff_rules_for_offline_types(staff_client, clinic, staff_user):
+    from timebok.appointments.services.phone_booking import book_by_phone
+
+    group, cecilie = types(clinic)["Gruppetime"], practs(clinic)["Cecilie Ås"]
+    book_by_phone(clinic, appointment_type=group, practitioner=cecilie, start=at(_day(), 9),
+                  patient=details(fnr=valid_fnr(9, 9, 79)), actor=staff_user)
+    response = staff_client.post(url(clinic), _new(clinic, timetype=group.pk, behandler=cecilie.pk, tid="09:00"))
+    html = response.content.decode()
+    assert "Nærmeste ledige tider:" in html and "10:00" in html

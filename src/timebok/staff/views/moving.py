@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -13,18 +13,33 @@ from timebok.appointments.errors import DomainError, OutsideTemplate, SlotNotAva
 from timebok.appointments.models import Appointment
 from timebok.appointments.services import availability
 from timebok.appointments.services.moving import move_appointment
-from timebok.clinics.models import Clinic, Practitioner
+from timebok.clinics.models import AppointmentType, Clinic, Practitioner
 from timebok.core import display
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import MoveForm
 from timebok.staff.views.daybook import day_url
 
 
-def _free_times(clinic: Clinic, appt: Appointment, practitioner: Practitioner, day: date) -> list[datetime]:
-    """The practitioner's free start times for the appointment's type that day, on the staff
-    rules (no notice, any horizon, offline types too), on the clinic's clock."""
-    slots = availability.free_slots(clinic, appt.appointment_type, practitioner, day, online=False)
+def _free_times(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner, day: date
+                ) -> list[datetime]:
+    """The practitioner's free start times for the type that day, on the staff rules (no
+    notice, any horizon, offline types too), on the clinic's clock."""
+    slots = availability.free_slots(clinic, appointment_type, practitioner, day, online=False)
     return [s.start.astimezone(clinic.tz) for s in slots]
+
+
+def staff_alternatives(clinic: Clinic, appointment_type: AppointmentType, practitioner: Practitioner,
+                       around: datetime, *, count: int = 5, days: int = 7) -> list[datetime]:
+    """The free times nearest to ``around`` on the staff rules (offline types and
+    practitioners too), that day and the next ``days``; on the clinic's clock."""
+    first = display.local_date(around, clinic)
+    found: list[datetime] = []
+    for i in range(days + 1):
+        found.extend(_free_times(clinic, appointment_type, practitioner, first + timedelta(days=i)))
+        if len(found) >= count * 3:
+            break
+    found.sort(key=lambda t: abs((t - around).total_seconds()))
+    return sorted(found[:count])
 
 
 @clinic_view
@@ -61,8 +76,7 @@ def move(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
                 error = str(exc.message)
                 status = 409
                 if isinstance(exc, SlotTaken | SlotNotAvailable):
-                    alternatives = [s.start.astimezone(clinic.tz) for s in availability.nearest_free(
-                        clinic, appt.appointment_type, practitioner, start)]
+                    alternatives = staff_alternatives(clinic, appt.appointment_type, practitioner, start)
             else:
                 messages.success(request, _("Timen til %(name)s er flyttet til %(when)s hos %(who)s.") % {
                     "name": moved.full_name or "–", "when": display.when_text(moved.start, clinic.tz),
@@ -72,7 +86,7 @@ def move(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
         "clinic": clinic, "appointment": appt, "form": form, "day": day, "practitioner": practitioner,
         "when": display.when_text(appt.start, clinic.tz, appt.end),
         "day_text": display.date_text(day),
-        "free": _free_times(clinic, appt, practitioner, day) if appt.is_booked else [],
+        "free": _free_times(clinic, appt.appointment_type, practitioner, day) if appt.is_booked else [],
         "error": error, "alternatives": alternatives,
         "back_url": day_url(clinic, current_day) + f"#time-{appt.pk}", "nav": "overview",
     }

@@ -28,6 +28,7 @@ from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import PhoneBookingChoiceForm, PhoneBookingTimeForm
 from timebok.staff.views.daybook import day_url
+from timebok.staff.views.moving import staff_alternatives
 
 NEW_FIELDS = [f for f in PATIENT_FIELDS if f.name != "kommentar"]
 
@@ -130,8 +131,7 @@ def phone_booking(request: HttpRequest, clinic: Clinic) -> HttpResponse:
             except DomainError as exc:
                 error = str(exc.message)
                 if isinstance(exc, SlotTaken | SlotNotAvailable):
-                    alternatives = [s.start.astimezone(clinic.tz) for s in availability.nearest_free(
-                        clinic, atype, practitioner, start)]
+                    alternatives = staff_alternatives(clinic, atype, practitioner, start)
             else:
                 told = time_form.cleaned_data["varsle"] and (appt.email or appt.phone)
                 messages.success(request, _("Timen er bestilt: %(when)s hos %(who)s for %(name)s.") % {
