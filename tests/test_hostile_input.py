@@ -147,6 +147,8 @@ def world(clinic, other_clinic, staff_user, other_staff_user, django_user_model,
         "password": "feil", "tracking_search_url": "https://t.example/s", "tracking_booked_url": "",
         "online_booking": "on", "min_notice_hours": "2", "horizon_days": "60", "cancellation_hours": "24",
         "max_future_bookings": "3", "slot_step_minutes": "0", "reminder_hours": "48",
+        "fra": "12", "til": "13", "arsak": "Lunsj", "annen_arsak": "", "utenfor": "", "annen_tid": "",
+        "sok": "Kari", "pasient": "", "varsle": "on", "tilbake": "dag",
     }
     path_values = {"clinic": clinic.slug, "slug": clinic.slug, "pk": str(appointment.pk), "token": "x" * 43,
                    "content_type_id": str(ContentType.objects.get_for_model(type(appointment)).pk),
@@ -247,9 +249,15 @@ def all_at_once(world, role: str):  # type: ignore[no-untyped-def]
 
 # Which parameters each of the project's own views reads (by route prefix).
 OWN_PARAMS = {
+    "timebok/<slug:clinic>/": ["dato"],
+    "timebok/<slug:clinic>/ny-time/": ["timetype", "behandler", "dato", "tid", "annen_tid", "utenfor", "sok",
+                                       "pasient", "fornavn", "etternavn", "fodselsnummer", "epost", "telefon",
+                                       "kommentar", "varsle"],
+    "timebok/<slug:clinic>/blokker/": ["behandler", "dato", "fra", "til", "arsak", "annen_arsak"],
     "timebok/<slug:clinic>/oversikt/": ["behandler", "dato", "visning"],
     "timebok/<slug:clinic>/timer/<int:pk>/fodselsnummer/": ["behandler", "dato", "visning"],
-    "timebok/<slug:clinic>/timer/<int:pk>/avbestill/": ["behandler", "dato", "visning"],
+    "timebok/<slug:clinic>/timer/<int:pk>/avbestill/": ["behandler", "dato", "visning", "tilbake"],
+    "timebok/<slug:clinic>/timer/<int:pk>/flytt/": ["dato", "behandler", "tid", "utenfor"],
     "timebok/<slug:clinic>/innstillinger/": ["lenke", "sprak"],
     "timebok/<slug:clinic>/innstillinger/sporing/": ["tracking_search_url", "tracking_booked_url"],
     "timebok/<slug:clinic>/innstillinger/regler/": ["online_booking", "min_notice_hours", "horizon_days",
@@ -266,7 +274,7 @@ OWN_PARAMS = {
     "api/v1/clinics/<slug>/slots": ["timetype", "behandler", "ukemal", "date"],
     "api/v1/clinics/<slug>/bookings": ["timetype", "behandler", "ukemal", "start", "fornavn", "etternavn",
                                        "fodselsnummer", "epost", "telefon", "kommentar"],
-    "t/<str:token>/": ["avbestilt", "lang"],
+    "t/<str:token>/": ["avbestilt", "endret", "handling", "dato", "tid", "lang"],
 }
 
 

@@ -67,10 +67,13 @@ def test_book_on_the_page_then_cancel_through_the_link_in_the_email(clinic, eml_
     assert page.locator("html").get_attribute("lang") == "nb"
     assert page.get_by_role("heading", name="Din time").is_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Avbestill").click()
+    page.get_by_role("link", name="Avbestill").click()
+    page.get_by_role("heading", name="Vil du avbestille timen?").wait_for()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Ja, avbestill timen").click()
     page.get_by_role("heading", name="Timen er avbestilt").wait_for()
     assert page.get_by_role("status").get_by_text("tiden er ledig for andre").is_visible()
-    assert page.get_by_role("button", name="Avbestill").count() == 0
+    assert page.get_by_role("link", name="Avbestill").count() == 0
     assert_no_axe_violations(page)
 
     # The time is free again at once: in the API, and on the booking page.
@@ -90,6 +93,27 @@ def test_link_page_after_the_deadline_on_a_phone(clinic, eml_dir, live_server, p
     phone_page.goto(f"{live_server.url}/t/{appt.manage_token}/")
     assert phone_page.get_by_text("Fristen for å avbestille på nett gikk ut").is_visible()
     assert phone_page.get_by_role("link", name="22 00 00 00").first.get_attribute("href") == "tel:+4722000000"
-    assert phone_page.get_by_role("button", name="Avbestill").count() == 0
+    assert phone_page.get_by_role("link", name="Avbestill").count() == 0
+    assert phone_page.get_by_role("link", name="Endre time").count() == 0
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 375
     assert_no_axe_violations(phone_page)
+
+
+@pytest.mark.parametrize("viewport", ["page", "phone_page"])
+def test_change_the_time_through_the_link(clinic, eml_dir, live_server, request, viewport):
+    pg = request.getfixturevalue(viewport)
+    appt = book_appointment(clinic=clinic, appointment_type=clinic.appointment_types.get(name="Oppfølging"),
+                            practitioner=clinic.practitioners.get(name="Anne Lie"), start=at(weekday_in(7), 10, 30),
+                            patient=details())
+    pg.goto(f"{live_server.url}/t/{appt.manage_token}/")
+    pg.get_by_role("link", name="Endre time").click()
+    pg.get_by_role("heading", name="Velg ny tid").wait_for()
+    assert_no_axe_violations(pg)
+    assert pg.evaluate("document.documentElement.scrollWidth") <= pg.viewport_size["width"]
+    button = pg.locator(".change-times button").last
+    label = button.inner_text().split()[0]
+    button.click()
+    pg.get_by_role("status").get_by_text("Timen er flyttet").wait_for()
+    assert_no_axe_violations(pg)
+    moved = Appointment.objects.get(pk=appt.pk)
+    assert moved.start.astimezone(clinic.tz).strftime("%H:%M") == label and moved.sequence == 1

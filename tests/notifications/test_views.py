@@ -32,8 +32,12 @@ def test_page_shows_the_appointment_and_avbestill(book, anon_client):
     assert "kl. 10:30–11:00" in html
     assert "Oppfølging" in html and "Anne Lie, Fysioterapeut" in html
     assert "kr 650" in html and appt.reference in html
-    assert "Du kan avbestille på nett fram til" in html
-    assert ">Avbestill</button>" in html and "csrfmiddlewaretoken" in html
+    assert "Du kan endre eller avbestille på nett fram til" in html
+    assert '>Endre time</a>' in html and 'href="?handling=avbestill">Avbestill</a>' in html
+    # "Avbestill" asks first: the question, with the POST button and a way back.
+    html = anon_client.get(url(appt.manage_token), {"handling": "avbestill"}).content.decode()
+    assert "Vil du avbestille timen?" in html and ">Ja, avbestill timen</button>" in html
+    assert "Nei, behold timen" in html and "csrfmiddlewaretoken" in html
     assert r["Cache-Control"] == "no-store, private"
     assert r["Referrer-Policy"] == "same-origin"
     assert "noindex" in r["X-Robots-Tag"]
@@ -48,7 +52,10 @@ def test_cancel_before_the_deadline_frees_the_time_and_sends_a_message(
     assert start not in [s.start for s in availability.free_slots(clinic, atype, appt.practitioner, start.date())]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        r = anon_client.post(url(appt.manage_token))
+        asked = anon_client.post(url(appt.manage_token))  # without the confirmation: only asks
+        assert "Vil du avbestille timen?" in asked.content.decode()
+        assert Appointment.objects.get(pk=appt.pk).status == Appointment.Status.BOOKED
+        r = anon_client.post(url(appt.manage_token), {"handling": "avbestill"})
     assert r.status_code == 302 and r["Location"] == url(appt.manage_token) + "?avbestilt=1"
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.CANCELLED and appt.cancelled_at
@@ -57,7 +64,7 @@ def test_cancel_before_the_deadline_frees_the_time_and_sends_a_message(
     assert OutgoingMessage.objects.get(kind="cancellation", channel="email").status == "sent"
     page = anon_client.get(r["Location"]).content.decode()
     assert "Timen er avbestilt" in page and "tiden er ledig for andre" in page
-    assert ">Avbestill</button>" not in page
+    assert ">Avbestill</a>" not in page and "Endre time" not in page
     assert 'href="/b/fysio/"' in page
 
 
@@ -70,14 +77,17 @@ def test_after_the_deadline_the_page_gives_the_clinic_phone_and_no_button(book, 
     assert r.status_code == 200
     assert "Fristen for å avbestille på nett gikk ut" in html
     assert 'href="tel:+4722000000"' in html and "22 00 00 00" in html
-    assert ">Avbestill</button>" not in html
+    assert ">Avbestill</a>" not in html and "Endre time" not in html
+    # Not through the change page either.
+    html = anon_client.get(url(appt.manage_token), {"handling": "endre"}).content.decode()
+    assert "Velg ny tid" not in html and "22 00 00 00" in html
 
 
 def test_post_after_the_deadline_is_refused_with_the_deadline_message(book, anon_client):
     appt = book()
     Appointment.objects.filter(pk=appt.pk).update(
         start=timezone.now() + timedelta(hours=5), end=timezone.now() + timedelta(hours=5, minutes=30))
-    r = anon_client.post(url(appt.manage_token))
+    r = anon_client.post(url(appt.manage_token), {"handling": "avbestill"})
     assert r.status_code == 409
     html = r.content.decode()
     assert "Fristen for å avbestille på nett har gått ut" in html and "22 00 00 00" in html
@@ -88,8 +98,8 @@ def test_post_after_the_deadline_is_refused_with_the_deadline_message(book, anon
 def test_cancelling_twice_is_harmless(book, anon_client, django_capture_on_commit_callbacks):
     appt = book()
     with django_capture_on_commit_callbacks(execute=True):
-        anon_client.post(url(appt.manage_token))
-        r = anon_client.post(url(appt.manage_token))
+        anon_client.post(url(appt.manage_token), {"handling": "avbestill"})
+        r = anon_client.post(url(appt.manage_token), {"handling": "avbestill"})
     assert r.status_code == 200 and "Timen er avbestilt" in r.content.decode()
     assert OutgoingMessage.objects.filter(kind="cancellation", channel="email").count() == 1
 
@@ -157,3 +167,43 @@ def test_staff_booking_without_patient_has_no_link(clinic, outbox_dirs, django_c
         appt = book_appointment(clinic=clinic, appointment_type=clinic.appointment_types.get(name="Oppfølging"),
                                 start=at(weekday_in(7), 9), source="staff", patient=None)
     assert appt.manage_token is None and not OutgoingMessage.objects.exists()
+
+
+def test_endre_time_offers_the_same_type_and_practitioner_and_moves(
+        book, anon_client, clinic, django_capture_on_commit_callbacks):
+    start = at(weekday_in(7), 10, 30)
+    appt = book(start=start)
+    token = appt.manage_token
+    html = anon_client.get(url(token), {"handling": "endre"}).content.decode()
+    assert "Velg ny tid" in html and 'aria-current="date"' in html
+    day = start.astimezone(clinic.tz).date()
+    html = anon_client.get(url(token), {"handling": "endre", "dato": day.isoformat()}).content.decode()
+    target = at(day, 13)
+    value = f"{target.isoformat()}|{appt.practitioner_id}"
+    assert f'value="{value}"' in html and f'value="{start.isoformat()}|' not in html  # its own time is not free
+    with django_capture_on_commit_callbacks(execute=True):
+        r = anon_client.post(url(token), {"handling": "flytt", "tid": value})
+    assert r.status_code == 302 and r["Location"] == url(token) + "?endret=1"
+    appt.refresh_from_db()
+    assert appt.start == target and appt.sequence == 1 and appt.practitioner.name == "Anne Lie"
+    page = anon_client.get(r["Location"]).content.decode()
+    assert "Timen er flyttet" in page and "kl. 13:00–13:30" in page  # the personal link shows the new time
+    assert OutgoingMessage.objects.filter(appointment=appt, kind="change", channel="email").exists()
+
+
+@pytest.mark.parametrize("tid", ["", "x", "2026-13-01T10:00:00+01:00|1", "2030-01-07T10:07:00+01:00|1", "\x00"])
+def test_endre_time_refuses_a_time_not_offered(book, anon_client, tid):
+    appt = book(start=at(weekday_in(7), 10, 30))
+    r = anon_client.post(url(appt.manage_token), {"handling": "flytt", "tid": tid})
+    assert r.status_code == 409 and "Velg ny tid" in r.content.decode()
+    fresh = Appointment.objects.get(pk=appt.pk)
+    assert fresh.start == appt.start and fresh.sequence == 0
+
+
+def test_endre_time_cannot_switch_practitioner_unless_booked_first_free(book, anon_client, clinic):
+    appt = book(start=at(weekday_in(7), 10, 30))
+    other = clinic.practitioners.get(name="Bjørn Dahl")
+    day = appt.start.astimezone(clinic.tz).date()
+    anon_client.post(url(appt.manage_token), {"handling": "flytt", "tid": f"{at(day, 13).isoformat()}|{other.pk}"})
+    fresh = Appointment.objects.get(pk=appt.pk)
+    assert fresh.practitioner_id == appt.practitioner_id and fresh.start == at(day, 13)  # the id is ignored

@@ -50,6 +50,16 @@ def test_first_free_practitioner_gets_a_named_practitioner_on_the_summary(anon_c
     r = summary(anon_client, clinic, practitioner=None)
     assert r.context["practitioner"].name == "Anne Lie"  # fewest appointments that day, then lowest id
     assert "første ledige behandler" in r.content.decode()
+    # Booked with that practitioner, and marked "first free": the patient may move it to anyone.
+    anon_client.post(url(clinic, "bekreft/"), {"utkast": token_of(r.content.decode()), "handling": "godkjenn"})
+    appt = Appointment.objects.get()
+    assert appt.practitioner.name == "Anne Lie" and appt.any_practitioner
+
+
+def test_a_chosen_practitioner_is_not_first_free(anon_client, clinic):
+    r = summary(anon_client, clinic)
+    anon_client.post(url(clinic, "bekreft/"), {"utkast": token_of(r.content.decode()), "handling": "godkjenn"})
+    assert not Appointment.objects.get().any_practitioner
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [

@@ -22,18 +22,18 @@ def test_wrong_password_gives_a_norwegian_message(anon_client, staff_user):
     assert "Vennligst oppgi korrekt brukernavn og passord" in response.content.decode()
 
 
-def test_login_with_one_clinic_goes_to_its_overview(anon_client, staff_user, clinic):
+def test_login_with_one_clinic_goes_to_its_day_view(anon_client, staff_user, clinic):
     response = anon_client.post(reverse("staff:login"), {"username": "resepsjon", "password": "pw-resepsjon-1"},
                                 follow=True)
-    assert response.redirect_chain[-1][0] == reverse("staff:overview", kwargs={"clinic": clinic.slug})
+    assert response.redirect_chain[-1][0] == reverse("staff:clinic", kwargs={"clinic": clinic.slug})
 
 
 def test_user_with_several_clinics_chooses(staff_client, staff_user, clinic, other_clinic):
     other_clinic.staff.add(staff_user)
     html = staff_client.get(reverse("staff:home")).content.decode()
     assert "Velg klinikk" in html
-    assert reverse("staff:overview", kwargs={"clinic": clinic.slug}) in html
-    assert reverse("staff:overview", kwargs={"clinic": other_clinic.slug}) in html
+    assert reverse("staff:clinic", kwargs={"clinic": clinic.slug}) in html
+    assert reverse("staff:clinic", kwargs={"clinic": other_clinic.slug}) in html
 
 
 def test_user_without_clinic_is_told(django_user_model, client, clinic):
@@ -55,7 +55,7 @@ def test_submenu_links(staff_client, staff_user, clinic):
     into the Django admin (superusers only)."""
     html = staff_client.get(reverse("staff:settings", kwargs={"clinic": clinic.slug})).content.decode()
     for label, name in [
-        ("Timebok", "staff:overview"),
+        ("Timebok", "staff:clinic"),
         ("Behandlere", "staff:practitioners"),
         ("Timetyper", "staff:appointment_types"),
         ("Ukemaler", "staff:week_templates"),

@@ -19,11 +19,11 @@ PK_PATTERNS = [p for p in CLINIC_PATTERNS if "pk" in p.pattern.converters]
 
 # What the <pk> of each URL names: an appointment, a practitioner, a type, a template or a closure.
 OBJECT_OF = {
-    "reveal_fnr": "appointment", "cancel": "appointment", "accept_details": "appointment",
+    "reveal_fnr": "appointment", "cancel": "appointment", "accept_details": "appointment", "move": "appointment",
     "practitioner_edit": "practitioner", "practitioner_move": "practitioner",
     "appointment_type_edit": "type", "appointment_type_move": "type",
     "week_template": "template", "week_template_delete": "template",
-    "closure_delete": "closure", "closure_cancel_booked": "closure",
+    "closure_delete": "closure", "closure_cancel_booked": "closure", "unblock": "closure",
 }
 
 # A POST that would change something if it reached a view of the wrong clinic.

@@ -187,3 +187,14 @@ def test_staff_may_cancel_after_the_patients_deadline(staff_client, clinic):
     staff_client.post(url)
     soon.refresh_from_db()
     assert soon.status == Appointment.Status.CANCELLED
+
+
+def test_closures_show_on_the_practitioners_day(staff_client, clinic, appointment, staff_user):
+    from timebok.clinics.closures import ClosureSpec
+    from timebok.clinics.services import create_closure
+
+    day = appointment.start.astimezone(clinic.tz).date()
+    create_closure(clinic, ClosureSpec(day, day, reason="Planleggingsdag"), actor=staff_user, shown=[appointment.pk])
+    html = overview(staff_client, clinic, **state(appointment)).content.decode()
+    assert "Stengt hele dagen: Planleggingsdag" in html and "Timene under er likevel bestilt." in html
+    assert f'id="time-{appointment.pk}"' in html

@@ -26,13 +26,18 @@ def _log_list(request: HttpRequest, response: HttpResponse, patient_of: Any) -> 
 
 @admin.register(Patient)
 class PatientAdmin(ClinicScopedAdmin):
-    list_display = ["last_name", "first_name", "masked_fnr", "email", "phone", "clinic"]
+    list_display = ["last_name", "first_name", "masked_fnr", "email", "phone_text", "clinic"]
     search_fields = ["last_name", "first_name", "email"]
     fields = ["clinic", "first_name", "last_name", "email", "phone"]
 
     @admin.display(description="fødselsnummer")
     def masked_fnr(self, obj: Patient) -> str:
         return obj.masked_fnr
+
+    @admin.display(description=_("telefon"), ordering="phone")
+    def phone_text(self, obj: Patient) -> str:
+        """"412 34 567": the national format of every page."""
+        return display.phone_text(obj.phone)
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False  # patients are created through bookings (the fødselsnummer is required)
@@ -61,7 +66,7 @@ class AppointmentAdmin(ClinicScopedAdmin):
     date_hierarchy = "start"
     readonly_fields = [
         "clinic", "practitioner", "appointment_type", "patient", "first_name", "last_name", "email", "phone",
-        "start", "end", "source",
+        "start", "end", "source", "created_by", "any_practitioner", "sequence",
         "price", "reference", "created_at", "cancelled_at", "status",
     ]
     fields = [*readonly_fields, "comment"]

@@ -68,3 +68,28 @@ class NothingToAccept(DomainError):
     code = "nothing_to_accept"
     default_message = _("Pasientkortet har allerede de samme opplysningene.")
     http_status = 409
+
+
+class AppointmentPast(DomainError):
+    code = "past"
+    default_message = _("Timen har allerede vært, og kan ikke flyttes.")
+    http_status = 409
+
+
+class TimeClosed(DomainError):
+    code = "closed_time"
+    default_message = _("Klinikken eller behandleren er stengt på det tidspunktet. Velg en annen tid.")
+    http_status = 409
+
+
+class OutsideTemplate(DomainError):
+    code = "outside_template"
+    default_message = _("Tidspunktet er utenfor behandlerens arbeidstid for denne timetypen (ukemalen). "
+                        "Bekreft at timen skal legges der likevel.")
+    http_status = 409
+
+
+class ChangeTooLate(DomainError):
+    code = "too_late"
+    default_message = _("Fristen for å endre timen på nett har gått ut. Ta kontakt med klinikken.")
+    http_status = 409

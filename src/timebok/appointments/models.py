@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,16 @@ class Appointment(models.Model):
     manage_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     cancelled_at = models.DateTimeField(_("avbestilt"), null=True, blank=True)
+    # The staff user who entered it (a phone booking); empty for online bookings.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("lagt inn av"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
+    # Booked as "Første ledige behandler": a move may go to any practitioner.
+    any_practitioner = models.BooleanField(_("første ledige behandler"), default=False)
+    # The calendar file's SEQUENCE: raised by each move, so the patient's calendar updates
+    # the event with the same UID.
+    sequence = models.PositiveIntegerField(_("endringsnummer"), default=0)
 
     class Meta:
         verbose_name = _("time")

@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     APPOINTMENT_BOOKED = "appointment.booked", _("time bestilt")
     AUTH_LOGIN_ATTACK_SUSPECTED = "auth.login_attack_suspected", _("mange innloggingsforsøk på ett brukernavn")
     APPOINTMENT_CANCELLED = "appointment.cancelled", _("time avbestilt")
+    APPOINTMENT_MOVED = "appointment.moved", _("time flyttet")
     APPOINTMENT_TYPE_CREATED = "appointment_type.created", _("timetype opprettet")
     APPOINTMENT_TYPE_UPDATED = "appointment_type.updated", _("timetype endret")
     APPOINTMENT_TYPE_REORDERED = "appointment_type.reordered", _("rekkefølgen på timetypene endret")

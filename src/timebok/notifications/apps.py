@@ -15,3 +15,4 @@ class NotificationsConfig(AppConfig):
         signals.appointment_cancelled.connect(
             receivers.appointment_cancelled, dispatch_uid="notifications.cancelled",
         )
+        signals.appointment_moved.connect(receivers.appointment_moved, dispatch_uid="notifications.moved")

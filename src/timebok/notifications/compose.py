@@ -44,10 +44,12 @@ def _patient_messages(
     rows = []
     if email:
         rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=email,
-                                    link_token_encrypted=secret, send_after=send_after))
+                                    link_token_encrypted=secret, send_after=send_after,
+                                    sequence=appointment.sequence))
     if phone and is_mobile(phone):
         rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
-                                    link_token_encrypted=secret, send_after=send_after))
+                                    link_token_encrypted=secret, send_after=send_after,
+                                    sequence=appointment.sequence))
     return rows
 
 
@@ -57,13 +59,15 @@ def _staff_message(appointment: Appointment, kind: str, *, now: datetime) -> lis
     if not (wanted and practitioner.email):
         return []
     return [OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=practitioner.email,
-                            send_after=now)]
+                            send_after=now, sequence=appointment.sequence)]
 
 
-def render_message(msg: OutgoingMessage, *, by_patient: bool = False, reason: str = "") -> None:
+def render_message(msg: OutgoingMessage, *, by_patient: bool = False, reason: str = "",
+                   extra: dict[str, object] | None = None) -> None:
     """The one place a message's text is made: subject, body and .ics of ``msg`` from its
     appointment, as they are now (the worker calls it just before sending; a cancellation's
-    rows are rendered when it happens, as only then its reason is known). The personal link
+    rows are rendered when it happens, as only then its reason is known, and so are a move's,
+    with the previous time in ``extra``). The personal link
     stays a placeholder, filled in when sent.
 
     It is also the one place that chooses the language: the patient's messages (subject, text,
@@ -71,10 +75,10 @@ def render_message(msg: OutgoingMessage, *, by_patient: bool = False, reason: st
     staff = msg.kind in (Kind.STAFF_BOOKED, Kind.STAFF_CANCELLED)
     language = settings.LANGUAGE_CODE if staff else (msg.appointment.language or settings.LANGUAGE_CODE)
     with translation.override(language):
-        _render(msg, by_patient=by_patient, reason=reason)
+        _render(msg, by_patient=by_patient, reason=reason, extra=extra or {})
 
 
-def _render(msg: OutgoingMessage, *, by_patient: bool, reason: str) -> None:
+def _render(msg: OutgoingMessage, *, by_patient: bool, reason: str, extra: dict[str, object]) -> None:
     appointment = msg.appointment
     kind = msg.kind
     if kind in (Kind.STAFF_BOOKED, Kind.STAFF_CANCELLED):
@@ -86,6 +90,7 @@ def _render(msg: OutgoingMessage, *, by_patient: bool, reason: str) -> None:
         return
     link = content.LINK_PLACEHOLDER if msg.link_token_encrypted else None
     ctx = content.context(appointment, link=link)
+    ctx.update(extra)
     if kind == Kind.CANCELLATION:
         ctx["reason"] = reason.strip().rstrip(".")
     # A reminder sent after the cancellation deadline offers the clinic's phone, not the link.
@@ -152,4 +157,34 @@ def on_cancelled(appointment: Appointment, *, by_patient: bool, now: datetime | 
     rows += _staff_message(appointment, Kind.STAFF_CANCELLED, now=now)
     for row in rows:
         render_message(row, by_patient=by_patient, reason=reason)
+    return _store(rows)
+
+
+def _stored_secret(appointment: Appointment) -> str:
+    """The personal link's token (encrypted), while a row of this appointment still holds it."""
+    row = (OutgoingMessage.objects.filter(appointment=appointment).exclude(link_token_encrypted="")
+           .order_by("-pk").only("link_token_encrypted").first())
+    return row.link_token_encrypted if row is not None else ""
+
+
+def on_moved(appointment: Appointment, *, previous_start: datetime, by_patient: bool = False,
+             now: datetime | None = None) -> list[OutgoingMessage]:
+    """Tell the patient the new time (calendar file: same UID, higher SEQUENCE), and move the
+    reminder: the pending one is dropped and a new one is due before the new time. The change
+    message is rendered now, as only now the previous time is known; the reminder by the worker."""
+    from timebok.core import display
+
+    now = now or timezone.now()
+    secret = _stored_secret(appointment)
+    OutgoingMessage.objects.filter(
+        appointment=appointment, kind=Kind.REMINDER, status=OutgoingMessage.Status.PENDING,
+    ).update(status=OutgoingMessage.Status.SKIPPED, link_token_encrypted="")
+    rows = _patient_messages(appointment, Kind.CHANGE, send_after=now, secret=secret)
+    with translation.override(appointment.language or settings.LANGUAGE_CODE):
+        previous = display.when_text(previous_start, appointment.clinic.tz)
+    for row in rows:
+        render_message(row, by_patient=by_patient, extra={"previous_when": previous, "by_patient": by_patient})
+    remind_at = reminder_time(appointment)
+    if remind_at is not None and now < remind_at:
+        rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, secret=secret)
     return _store(rows)

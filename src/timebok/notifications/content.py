@@ -113,7 +113,9 @@ def build_ics(appointment: Appointment, *, cancelled: bool = False, link: str | 
         if link and not cancelled:
             event.add("url", link)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        event.add("sequence", 1 if cancelled else 0)
+        # Same UID for the appointment's whole life; each move raises the SEQUENCE, and a
+        # cancellation goes one above the last.
+        event.add("sequence", appointment.sequence + (1 if cancelled else 0))
         year = appointment.start.astimezone(tz).year
         cal.add_component(icalendar.Timezone.from_tzid(
             clinic.timezone, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31),

@@ -5,7 +5,7 @@ background worker. Sending claims the row with a conditional UPDATE
 (pending -> sending), so two workers, or a task run twice, never send it twice; a
 row left in "sending" by a worker that died is claimed again after OUTBOX_STALE_SECONDS by
 the periodic sweep, so nothing is lost. The unique constraint on (appointment, kind,
-channel) makes creating the messages for an event idempotent too.
+channel, sequence) makes creating the messages for an event idempotent too.
 
 The personal link's token is needed in the text, but only its hash is stored on the
 appointment. The rendered text holds a placeholder instead, and the token is kept
@@ -24,6 +24,7 @@ class OutgoingMessage(models.Model):
         CONFIRMATION = "confirmation", _("bekreftelse")
         REMINDER = "reminder", _("påminnelse")
         CANCELLATION = "cancellation", _("avbestilling")
+        CHANGE = "change", _("endret time")
         STAFF_BOOKED = "staff_booked", _("varsel til behandler: ny bestilling")
         STAFF_CANCELLED = "staff_cancelled", _("varsel til behandler: avbestilling")
 
@@ -57,6 +58,9 @@ class OutgoingMessage(models.Model):
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     last_error = models.CharField(_("siste feil"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    # The appointment's sequence when the row was written: each move gets its own change
+    # message and reminder.
+    sequence = models.PositiveIntegerField(_("endringsnummer"), default=0)
 
     class Meta:
         verbose_name = _("utgående melding")
@@ -64,7 +68,8 @@ class OutgoingMessage(models.Model):
         ordering = ["send_after", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["appointment", "kind", "channel"], name="outgoing_unique_per_appointment_kind_channel",
+                fields=["appointment", "kind", "channel", "sequence"],
+                name="outgoing_unique_per_appointment_kind_channel_seq",
             ),
         ]
         indexes = [models.Index(fields=["status", "send_after"], name="outgoing_status_due")]

@@ -55,3 +55,13 @@ def appointment_cancelled(sender: Any, appointment: Any, by_patient: bool = Fals
         _hand_over(compose.on_cancelled(appointment, by_patient=by_patient, reason=reason))
     except Exception:
         logger.exception("could not create cancellation messages for appointment %s", appointment.pk)
+
+
+def appointment_moved(sender: Any, appointment: Any, previous_start: Any = None, by_patient: bool = False,
+                      **kwargs: Any) -> None:
+    if is_muted():
+        return
+    try:
+        _hand_over(compose.on_moved(appointment, previous_start=previous_start, by_patient=by_patient))
+    except Exception:
+        logger.exception("could not create change messages for appointment %s", appointment.pk)

@@ -7,18 +7,21 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from timebok.clinics import readiness
 from timebok.clinics.models import (
     TRACKING_MESSAGES,
+    AppointmentType,
     Clinic,
     Practitioner,
     WeekTemplate,
     normalize_tracking_url,
 )
 from timebok.core import display
+from timebok.staff.fields import ClockField, DayField
 from timebok.staff.services import RULE_FIELDS
 
 TRACKING_HELP = _("Valgfri. Bare https:// (http:// bare for localhost).")
@@ -182,3 +185,124 @@ class OverviewForm(forms.Form):
                 params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="out_of_range",
             )
         return day
+
+
+class DayViewForm(forms.Form):
+    """The day view's date (GET): the browser's picker, or 2.12.2026 typed by hand."""
+
+    dato = forms.DateField(
+        label=_("Gå til dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
+    )
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
+            )
+        return day
+
+
+class MoveForm(forms.Form):
+    """Moving an appointment: a day and practitioner to see free times, then a time (one of
+    the free ones, or any typed time; outside the week template only when confirmed)."""
+
+    dato = DayField(label=_("Dato"))
+    behandler = forms.ModelChoiceField(
+        label=_("Behandler"), queryset=Practitioner.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Velg en behandler fra listen.")},
+    )
+    tid = ClockField(label=_("Annet klokkeslett"), required=False,
+                     help_text=_("F.eks. 8.30. Eller velg en av de ledige tidene."))
+    utenfor = forms.BooleanField(label=_("Flytt likevel, utenfor arbeidstiden i ukemalen"), required=False)
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["behandler"].queryset = Practitioner.objects.filter(clinic=clinic).order_by("sort_order", "name")
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
+            )
+        return day
+
+
+BLOCK_REASONS = (_("Lunsj"), _("Møte"), _("Kurs"))
+
+
+class BlockForm(forms.Form):
+    """Block a practitioner's time on one day from the day view: a range and a reason."""
+
+    fra = ClockField(label=_("Fra"), error_messages={"required": _("Fyll inn fra-klokkeslett, f.eks. 11.30.")})
+    til = ClockField(label=_("Til"), error_messages={"required": _("Fyll inn til-klokkeslett, f.eks. 12.")})
+    annen_arsak = forms.CharField(label=_("Annen årsak"), required=False, max_length=200)
+    arsak = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        t0, t1 = data.get("fra"), data.get("til")
+        if t0 and t1 and t1 <= t0:
+            self.add_error("til", _("Til-klokkeslettet må være etter fra-klokkeslettet."))
+        data["reason"] = (data.get("arsak") or "").strip() or (data.get("annen_arsak") or "").strip()
+        return data
+
+
+class PhoneBookingChoiceForm(forms.Form):
+    """Phone booking, the time part: type, practitioner and day (GET), then a time."""
+
+    timetype = forms.ModelChoiceField(
+        label=_("Timetype"), queryset=AppointmentType.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Velg en timetype fra listen.")},
+    )
+    behandler = forms.ModelChoiceField(
+        label=_("Behandler"), queryset=Practitioner.objects.none(), empty_label=None,
+        error_messages={"invalid_choice": _("Velg en behandler fra listen.")},
+    )
+    dato = DayField(label=_("Dato"))
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timetype"].queryset = AppointmentType.objects.filter(clinic=clinic).order_by("sort_order", "name")
+        self.fields["behandler"].queryset = Practitioner.objects.filter(clinic=clinic).order_by("sort_order", "name")
+
+    def clean_dato(self) -> date:
+        day: date = self.cleaned_data["dato"]
+        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Velg en dato mellom år %(first)s og %(last)s."),
+                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
+            )
+        return day
+
+
+class PhoneBookingTimeForm(forms.Form):
+    """Phone booking, the POST: the time (a free one or typed), who, and the confirmation."""
+
+    tid = forms.CharField(required=False, max_length=5)
+    annen_tid = ClockField(label=_("Annet klokkeslett"), required=False,
+                           help_text=_("Bare hvis ingen av de ledige tidene passer. F.eks. 8.30."))
+    utenfor = forms.BooleanField(label=_("Bestill likevel, utenfor arbeidstiden i ukemalen"), required=False)
+    pasient = forms.CharField(required=False, max_length=12)
+    varsle = forms.BooleanField(label=_("Send bekreftelse til pasienten (e-post og SMS)"), required=False)
+    sprak = forms.ChoiceField(label=_("Språk i meldingene"), choices=settings.LANGUAGES, required=False)
+
+    def clean_tid(self) -> Any:
+        text = (self.cleaned_data.get("tid") or "").strip()
+        if not text:
+            return None
+        try:
+            return ClockField().clean(text)
+        except forms.ValidationError:
+            raise forms.ValidationError(_("Velg en av de ledige tidene.")) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and data.get("tid") is None and data.get("annen_tid") is None:
+            self.add_error("tid", _("Velg en av de ledige tidene, eller skriv et klokkeslett."))
+        return data

@@ -1,7 +1,18 @@
 from django.urls import path
 
 from timebok.core.ratelimit import limit_logins
-from timebok.staff.views import appointment_types, auth, closures, overview, practitioners, settings, week_templates
+from timebok.staff.views import (
+    appointment_types,
+    auth,
+    closures,
+    daybook,
+    moving,
+    overview,
+    phone,
+    practitioners,
+    settings,
+    week_templates,
+)
 from timebok.staff.views.profile import profile as own_profile
 
 app_name = "staff"
@@ -13,11 +24,15 @@ urlpatterns = [
     path("min-profil/", own_profile, name="profile"),
     # Every URL below carries the clinic's slug; a clinic the user is not staff of is a 404,
     # and so is any id (practitioner, type, template, closure, appointment) of another clinic.
-    path("<slug:clinic>/", overview.clinic_home, name="clinic"),
+    path("<slug:clinic>/", daybook.day_view, name="clinic"),
     path("<slug:clinic>/oversikt/", overview.overview, name="overview"),
+    path("<slug:clinic>/ny-time/", phone.phone_booking, name="phone_booking"),
+    path("<slug:clinic>/blokker/", daybook.block, name="block"),
+    path("<slug:clinic>/blokker/<int:pk>/fjern/", daybook.unblock, name="unblock"),
     path("<slug:clinic>/timer/<int:pk>/fodselsnummer/", overview.reveal_fnr, name="reveal_fnr"),
     path("<slug:clinic>/timer/<int:pk>/avbestill/", overview.cancel, name="cancel"),
     path("<slug:clinic>/timer/<int:pk>/pasientkort/", overview.accept_details, name="accept_details"),
+    path("<slug:clinic>/timer/<int:pk>/flytt/", moving.move, name="move"),
     path("<slug:clinic>/behandlere/", practitioners.practitioner_list, name="practitioners"),
     path("<slug:clinic>/behandlere/ny/", practitioners.practitioner_new, name="practitioner_new"),
     path("<slug:clinic>/behandlere/<int:pk>/", practitioners.practitioner_edit, name="practitioner_edit"),

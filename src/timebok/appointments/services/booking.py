@@ -153,10 +153,13 @@ def book_appointment(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     language: str = "nb",
+    any_practitioner: bool | None = None,
 ) -> Appointment:
     """Book one appointment, or raise a DomainError. Returns the appointment; for a new
     booking, ``appointment.manage_token`` holds the patient's personal link token.
-    ``language`` ("nb" or "en") is the patient's: their messages use it."""
+    ``language`` ("nb" or "en") is the patient's: their messages use it.
+    ``any_practitioner`` records a "Første ledige behandler" booking (default: when no
+    ``practitioner`` is given), so the patient may later move it to any practitioner."""
     now = now or timezone.now()
     online = source == Appointment.Source.ONLINE
     if timezone.is_naive(start):
@@ -219,6 +222,8 @@ def book_appointment(
                     price=appointment_type.price,
                     idempotency_key=idempotency_key or None,
                     manage_token_hash=token_hash,
+                    any_practitioner=practitioner is None if any_practitioner is None else any_practitioner,
+                    created_by=actor if (not online and getattr(actor, "pk", None)) else None,
                 )
                 if len(candidates) == 1:
                     # No one to fall back to: an overlap fails the transaction (SlotTaken below),

@@ -257,6 +257,7 @@ def submit(request: BookingRequest, *, practitioner: Practitioner | None = None,
             start=request.start.astimezone(UTC), patient=request.patient, comment=request.comment,
             source=request.source, idempotency_key=idempotency_key, actor=actor, now=now,
             language=request.language,
+            any_practitioner=request.practitioner is None,
         )
     except (SlotTaken, SlotNotAvailable) as exc:
         if request.source == Appointment.Source.ONLINE:

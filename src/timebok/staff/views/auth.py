@@ -21,8 +21,8 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """One clinic: straight to its overview. Several: choose one. None: say so."""
+    """One clinic: straight to its day view. Several: choose one. None: say so."""
     clinics = list(user_clinics(request.user))
     if len(clinics) == 1:
-        return redirect("staff:overview", clinic=clinics[0].slug)
+        return redirect("staff:clinic", clinic=clinics[0].slug)
     return render(request, "staff/choose_clinic.html", {"clinics": clinics})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from timebok.appointments.errors import DomainError
 from timebok.appointments.models import Appointment
+from timebok.appointments.services import daybook
 from timebok.appointments.services.booking import cancel_appointment
 from timebok.appointments.services.patients import accept_appointment_details
 from timebok.clinics.models import Clinic, Practitioner
@@ -23,6 +24,7 @@ from timebok.core import display
 from timebok.staff import services
 from timebok.staff.access import clinic_view
 from timebok.staff.forms import OverviewForm
+from timebok.staff.views.daybook import day_url
 
 
 @dataclass
@@ -56,6 +58,7 @@ class State:
 class DayBlock:
     day: date
     appointments: list[Any] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)  # "Stengt hele dagen: Planleggingsdag", …
 
 
 def _state(clinic: Clinic, data: QueryDict | None) -> tuple[OverviewForm, State]:
@@ -88,6 +91,19 @@ def _days(clinic: Clinic, state: State, revealed: dict[int, str]) -> list[DayBlo
         .select_related("appointment_type", "patient")
         .order_by("start")
     )
+    closures = [c for c in daybook.day_closures(clinic, days[0], days[-1])
+                if c.practitioner_id in (None, state.practitioner.pk)]
+    for d, block in blocks.items():
+        holiday = daybook.holiday_name(clinic, d)
+        if holiday:
+            block.closed.append(_("Stengt hele dagen: %(reason)s") % {"reason": holiday})
+        for c in closures:
+            if c.start_date <= d <= c.end_date:
+                reason = c.reason or _("ingen årsak oppgitt")
+                block.closed.append(
+                    _("Stengt hele dagen: %(reason)s") % {"reason": reason} if c.start_time is None else
+                    _("Stengt kl. %(start)s–%(end)s: %(reason)s") % {
+                        "start": f"{c.start_time:%H:%M}", "end": f"{c.end_time:%H:%M}", "reason": reason})
     for appt in appointments:
         local_start = appt.start.astimezone(tz)
         appt.local_start = local_start
@@ -127,11 +143,6 @@ def _render(request: HttpRequest, clinic: Clinic, data: QueryDict | None,
         "nav": "overview",
     }
     return render(request, "staff/overview.html", context)
-
-
-@clinic_view
-def clinic_home(request: HttpRequest, clinic: Clinic) -> HttpResponse:
-    return redirect("staff:overview", clinic=clinic.slug)
 
 
 @clinic_view
@@ -180,8 +191,12 @@ def accept_details(request: HttpRequest, clinic: Clinic, pk: int) -> HttpRespons
 def cancel(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
     """GET: ask for confirmation. POST: cancel through the booking service."""
     appointment = _appointment(clinic, pk)
-    _form, state = _state(clinic, request.POST if request.method == "POST" else request.GET)
+    data = request.POST if request.method == "POST" else request.GET
+    _form, state = _state(clinic, data)
     back = reverse("staff:overview", kwargs={"clinic": clinic.slug}) + "?" + state.query()
+    from_day_view = data.get("tilbake") == "dag"
+    if from_day_view:  # came from the clinic's day view: go back there
+        back = day_url(clinic, state.day)
     if request.method == "POST":
         try:
             cancel_appointment(appointment, actor=request.user)
@@ -197,4 +212,5 @@ def cancel(request: HttpRequest, clinic: Clinic, pk: int) -> HttpResponse:
     appointment.local_end = appointment.end.astimezone(clinic.tz)  # type: ignore[attr-defined]
     return render(request, "staff/cancel.html", {
         "clinic": clinic, "appointment": appointment, "state": state, "back_url": back, "nav": "overview",
+        "from_day_view": from_day_view,
     })
