@@ -191,8 +191,12 @@ def test_every_public_page_in_english(client, clinic, settings, django_capture_o
     own = book(clinic, hour=14, patient=details(3), language="en")
     assert_english(client.get(f"/t/{own.manage_token}/"), "the personal link (the appointment's language)",
                    data, pieces)
+    assert_english(client.get(f"/t/{own.manage_token}/", {"handling": "endre"}),
+                   "the personal link, change the time", data, pieces)
+    assert_english(client.get(f"/t/{own.manage_token}/", {"handling": "avbestill"}),
+                   "the personal link, confirm the cancellation", data, pieces)
     with django_capture_on_commit_callbacks(execute=True):
-        cancelled = client.post(f"/t/{own.manage_token}/", {"lang": "en"})
+        cancelled = client.post(f"/t/{own.manage_token}/", {"lang": "en", "handling": "avbestill"})
     assert_english(client.get(cancelled["Location"]), "the personal link, cancelled", data, pieces)
     assert_english(client.get("/b/finnes-ikke/?lang=en"), "404", data, pieces)
     settings.DEMO = False
