@@ -98,3 +98,16 @@ def test_english_dates_prices_phones_and_labels():
         assert html == "+47 22 00 00 00 +4722000000 NOK 1,250 Wednesday 2 December 2026"
     # The cache of formatted dates is per language.
     assert display.day_text(date(2026, 12, 3)) == "torsdag 3. desember"
+
+
+def test_short_dates_of_the_counts_in_each_language():
+    day = date(2026, 12, 3)
+    assert display.day_short_text(day) == "tor 3. des"
+    assert display.day_month_short_text(day) == "3. des"
+    with translation.override("en"):
+        assert display.day_short_text(day) == "Thu 3 Dec"
+        assert display.day_month_short_text(day) == "3 Dec"
+        assert display.date_text(day) == "Thursday 3 December 2026"
+    html = Template("{% load display %}{{ d|day_short }}|{{ d|day_month_short }}|{{ d|day_long }}").render(
+        Context({"d": day}))
+    assert html == "tor 3. des|3. des|torsdag 3. desember"

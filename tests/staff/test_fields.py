@@ -31,3 +31,18 @@ def test_messages_with_an_example():
     assert form.errors["dato"] == ["Skriv datoen som dd.mm.åååå, f.eks. 2.12.2026."]
     assert F({"fra": ""}).errors["fra"] == ["Fyll inn et klokkeslett, f.eks. 8.30."]
     assert 'value="halv ni"' in str(form["fra"])  # kept as typed
+
+
+def test_a_day_outside_the_calendars_years_is_refused_with_a_message():
+    from django import forms
+
+    from timebok.staff.fields import DayField
+
+    class F(forms.Form):
+        dato = DayField()
+
+    for text in ("9999-12-31", "0001-01-01", "1.1.1899"):
+        form = F({"dato": text})
+        assert not form.is_valid()
+        assert form.errors["dato"] == ["Velg en dato mellom år 1900 og 2200."], text
+    assert F({"dato": "2.12.2026"}).is_valid()

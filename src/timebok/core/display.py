@@ -91,6 +91,16 @@ def day_text(day: date) -> str:
     return _date_format(day, pgettext("date format: weekday, day and month", "l j. F"), get_language())
 
 
+def day_short_text(day: date) -> str:
+    """"tor 3. des" (a table's row of one day)."""
+    return _date_format(day, pgettext("date format: short weekday, day and short month", "D j. b"), get_language())
+
+
+def day_month_short_text(day: date) -> str:
+    """"3. des" (a chart's range)."""
+    return _date_format(day, pgettext("date format: day and short month", "j. b"), get_language())
+
+
 def date_text(day: date) -> str:
     """"onsdag 2. desember 2026"."""
     return _date_format(day, pgettext("date format: weekday, day, month and year", "l j. F Y"), get_language())

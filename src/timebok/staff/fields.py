@@ -48,8 +48,22 @@ class ClockField(forms.Field):
 
 
 class DayField(forms.DateField):
-    """A date: the browser's date picker sends 2026-12-02; typed by hand, 2.12.2026 works too."""
+    """A date: the browser's date picker sends 2026-12-02; typed by hand, 2.12.2026 works too.
+
+    Dates outside FIRST_YEAR–LAST_YEAR are refused with a message, so that moving a day or a
+    week from the chosen date can never leave the calendar (year 1 or 9999: OverflowError)."""
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2200
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     input_formats = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-    default_error_messages = {"invalid": gettext_lazy("Skriv datoen som dd.mm.åååå, f.eks. 2.12.2026.")}
+    default_error_messages = {
+        "invalid": gettext_lazy("Skriv datoen som dd.mm.åååå, f.eks. 2.12.2026."),
+        "out_of_range": gettext_lazy("Velg en dato mellom år %(first)s og %(last)s."),
+    }
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise forms.ValidationError(self.error_messages["out_of_range"], code="out_of_range",
+                                        params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR})

@@ -159,16 +159,8 @@ class OverviewForm(forms.Form):
         label=_("Behandler"), queryset=Practitioner.objects.none(), empty_label=None,
         error_messages={"invalid_choice": _("Velg en behandler fra listen.")},
     )
-    dato = forms.DateField(
-        label=_("Dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
-    )
+    dato = DayField(label=_("Dato"))
     visning = forms.ChoiceField(label=_("Visning"), choices=VIEWS, widget=forms.RadioSelect)
-
-    # Dates outside these years are refused with a message, so that moving a day or a week
-    # from the chosen date can never leave the calendar (year 1 or 9999: OverflowError).
-    FIRST_YEAR, LAST_YEAR = 1900, 2200
 
     def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,33 +169,11 @@ class OverviewForm(forms.Form):
         self.default_practitioner = qs.first()
         self.today = today
 
-    def clean_dato(self) -> date:
-        day: date = self.cleaned_data["dato"]
-        if not self.FIRST_YEAR <= day.year <= self.LAST_YEAR:
-            raise forms.ValidationError(
-                _("Velg en dato mellom år %(first)s og %(last)s."),
-                params={"first": self.FIRST_YEAR, "last": self.LAST_YEAR}, code="out_of_range",
-            )
-        return day
-
 
 class DayViewForm(forms.Form):
     """The day view's date (GET): the browser's picker, or 2.12.2026 typed by hand."""
 
-    dato = forms.DateField(
-        label=_("Gå til dato"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
-        error_messages={"invalid": _("Skriv datoen som dd.mm.åååå.")},
-    )
-
-    def clean_dato(self) -> date:
-        day: date = self.cleaned_data["dato"]
-        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
-            raise forms.ValidationError(
-                _("Velg en dato mellom år %(first)s og %(last)s."),
-                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
-            )
-        return day
+    dato = DayField(label=_("Gå til dato"))
 
 
 class MoveForm(forms.Form):
@@ -222,15 +192,6 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["behandler"].queryset = Practitioner.objects.filter(clinic=clinic).order_by("sort_order", "name")
-
-    def clean_dato(self) -> date:
-        day: date = self.cleaned_data["dato"]
-        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
-            raise forms.ValidationError(
-                _("Velg en dato mellom år %(first)s og %(last)s."),
-                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
-            )
-        return day
 
 
 BLOCK_REASONS = (_("Lunsj"), _("Møte"), _("Kurs"))
@@ -270,15 +231,6 @@ class PhoneBookingChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["timetype"].queryset = AppointmentType.objects.filter(clinic=clinic).order_by("sort_order", "name")
         self.fields["behandler"].queryset = Practitioner.objects.filter(clinic=clinic).order_by("sort_order", "name")
-
-    def clean_dato(self) -> date:
-        day: date = self.cleaned_data["dato"]
-        if not OverviewForm.FIRST_YEAR <= day.year <= OverviewForm.LAST_YEAR:
-            raise forms.ValidationError(
-                _("Velg en dato mellom år %(first)s og %(last)s."),
-                params={"first": OverviewForm.FIRST_YEAR, "last": OverviewForm.LAST_YEAR}, code="out_of_range",
-            )
-        return day
 
 
 class PhoneBookingTimeForm(forms.Form):

@@ -33,3 +33,21 @@ def price(value: int | None) -> str:
 def date_long(value: date | None) -> str:
     """{{ day|date_long }} -> "onsdag 2. desember 2026"."""
     return display.date_text(value) if value else ""
+
+
+@register.filter
+def day_long(value: date | None) -> str:
+    """{{ day|day_long }} -> "onsdag 2. desember"."""
+    return display.day_text(value) if value else ""
+
+
+@register.filter
+def day_short(value: date | None) -> str:
+    """{{ day|day_short }} -> "ons 2. des"."""
+    return display.day_short_text(value) if value else ""
+
+
+@register.filter
+def day_month_short(value: date | None) -> str:
+    """{{ day|day_month_short }} -> "2. des"."""
+    return display.day_month_short_text(value) if value else ""
