@@ -153,7 +153,7 @@ _database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LO
 if _redis_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "timebok.core.rediscache.RedisCache",
             "LOCATION": _redis_url,
             "KEY_PREFIX": env_str("TIMEBOK_CACHE_PREFIX") or "timebok",
             # Redis down must cost little: a refused or silent server is given up on quickly,

@@ -29,7 +29,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 AVAILABILITY_CACHE = os.environ.get("TIMEBOK_AVAILABILITY_CACHE") == "1"
 if os.environ.get("TIMEBOK_TEST_REDIS_URL"):  # tests/servers.py: a real app server on a real Redis
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "default": {"BACKEND": "timebok.core.rediscache.RedisCache",
                     "LOCATION": os.environ["TIMEBOK_TEST_REDIS_URL"],
                     "KEY_PREFIX": os.environ.get("TIMEBOK_TEST_REDIS_PREFIX", "timebok-test"),
                     "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},

@@ -86,9 +86,20 @@ def test_a_hit_reads_nothing_from_the_database(anon_client, clinic, cache_on):
     assert "Accept-Language" in again["Vary"]
 
 
+def test_the_redis_cache_keeps_one_client_per_pool(redis_url):
+    from timebok.core.rediscache import RedisCache
+
+    cache = RedisCache(redis_url, {"KEY_PREFIX": f"timebok-test-{os.getpid()}-client"})
+    client = cache._cache.get_client(write=True)
+    assert cache._cache.get_client(write=True) is client
+    cache.set("k", {"a": 1}, 30)
+    assert cache.get("k") == {"a": 1}
+    cache.delete("k")
+
+
 def test_with_redis_a_hit_touches_no_database_at_all(anon_client, clinic, cache_on, settings, redis_url, request):
     prefix = f"timebok-test-{os.getpid()}-hit"
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
+    settings.CACHES = {"default": {"BACKEND": "timebok.core.rediscache.RedisCache", "LOCATION": redis_url,
                                    "KEY_PREFIX": prefix}}
     request.addfinalizer(lambda: _forget(redis_url, prefix))
     params = slots_params(clinic)
@@ -241,7 +252,7 @@ def _closed_port() -> int:
 def test_redis_down_answers_from_the_database_with_one_warning(anon_client, clinic, cache_on, settings, caplog,
                                                                commits):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "default": {"BACKEND": "timebok.core.rediscache.RedisCache",
                     "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
                     "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
         "fallback": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fallback"},

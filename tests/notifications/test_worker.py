@@ -30,8 +30,9 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
-def db_tasks(settings, outbox_dirs):
+def db_tasks(settings, outbox_dirs, monkeypatch):
     settings.TASKS = DB_TASKS
+    monkeypatch.setattr(tasks, "_next_marker_check", 0.0)  # each test is a fresh process's first booking
     return outbox_dirs
 
 

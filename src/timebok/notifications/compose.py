@@ -35,9 +35,10 @@ def reminder_time(appointment: Appointment) -> datetime | None:
 
 
 def _patient_messages(
-    appointment: Appointment, kind: str, *, send_after: datetime, secret: str = "",
+    appointment: Appointment, kind: str, *, send_after: datetime, secret: str = "", sms: bool | None = None,
 ) -> list[OutgoingMessage]:
-    """The patient's rows of one kind, not yet rendered (render_message fills them in)."""
+    """The patient's rows of one kind, not yet rendered (render_message fills them in).
+    ``sms``: whether the phone is a mobile, when the caller knows it already."""
     # Only the contact given with this appointment (or entered by staff for it): never the
     # patient record's, which a later booking with the same number must not redirect.
     email, phone = appointment.email, appointment.phone
@@ -46,7 +47,9 @@ def _patient_messages(
         rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.EMAIL, recipient=email,
                                     link_token_encrypted=secret, send_after=send_after,
                                     sequence=appointment.sequence))
-    if phone and is_mobile(phone):
+    if sms is None:
+        sms = bool(phone) and is_mobile(phone)
+    if sms:
         rows.append(OutgoingMessage(appointment=appointment, kind=kind, channel=Channel.SMS, recipient=phone,
                                     link_token_encrypted=secret, send_after=send_after,
                                     sequence=appointment.sequence))
@@ -127,11 +130,12 @@ def booked_rows(appointment: Appointment, token: str | None, *, now: datetime | 
         rows: list[OutgoingMessage] = []
     else:
         secret = crypto.encrypt(token) if token else ""
-        rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, secret=secret)
+        sms = bool(appointment.phone) and is_mobile(appointment.phone)  # parsed once for both kinds
+        rows = _patient_messages(appointment, Kind.CONFIRMATION, send_after=now, secret=secret, sms=sms)
         remind_at = reminder_time(appointment)
         # No reminder when the booking was made later than the reminder would go out.
         if remind_at is not None and now < remind_at:
-            rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, secret=secret)
+            rows += _patient_messages(appointment, Kind.REMINDER, send_after=remind_at, secret=secret, sms=sms)
     if appointment.source == Appointment.Source.ONLINE:
         rows += _staff_message(appointment, Kind.STAFF_BOOKED, now=now)
     return rows

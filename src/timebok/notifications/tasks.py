@@ -10,6 +10,7 @@ only row ids, never a message text or a token.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -106,14 +107,24 @@ def enqueue_in_transaction(message_ids: list[Any]) -> None:
         ensure_sweep_scheduled(delay=settings.OUTBOX_SWEEP_SECONDS)
 
 
+#: When this process next asks the shared cache's marker (time.monotonic()).
+_next_marker_check = 0.0
+
+
 def _sweep_check_due() -> bool:
     """Whether this booking should make sure the sweep is scheduled: once per
     OUTBOX_SWEEP_SECONDS over all app servers (a shared-cache marker), not one query per
-    booking. Without the shared cache, always."""
+    booking; and each process asks the marker at most once per that period, not one Redis
+    round trip per booking. Without the shared cache, always."""
+    global _next_marker_check
     from timebok.core import sharedcache
 
     if not sharedcache.available():
         return True
+    now = time.monotonic()
+    if now < _next_marker_check:
+        return False
+    _next_marker_check = now + settings.OUTBOX_SWEEP_SECONDS
     try:
         return bool(sharedcache.default().add("outbox:sweep-checked", 1, timeout=settings.OUTBOX_SWEEP_SECONDS))
     except sharedcache.ERRORS as exc:

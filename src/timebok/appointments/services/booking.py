@@ -69,7 +69,7 @@ def _find_or_create_patient(clinic: Clinic, new: Patient) -> Patient:
     accept them into the record (``patients.accept_appointment_details``)."""
     # Locked (not changed): concurrent bookings of one patient then count the per-patient
     # limit one after the other.
-    patient = Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=new.fnr_hash).first()
+    patient = catalog.one(Patient.objects.select_for_update().filter(clinic=clinic, fnr_hash=new.fnr_hash))
     if patient is not None:
         return patient
     # One statement, no savepoint: INSERT ... ON CONFLICT (clinic, fnr_hash) DO UPDATE SET

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from timebok.clinics.models import AppointmentType, Clinic, Practitioner, WeekTemplate
@@ -37,6 +38,7 @@ _MONTH_RE = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 SLUG_MAX_LENGTH = 60
 _SLUG_RE = re.compile(SLUG_PATTERN)
+M = TypeVar("M", bound=Model)
 _START_RE = re.compile(r"^[0-9][0-9:+\-.TZ ]{9,39}$")
 
 StartErrorCode = Literal["missing", "format", "naive", "range"]
@@ -128,11 +130,19 @@ def within_window(clinic: Clinic, day: date, *, now: datetime | None = None) -> 
 # --- Look-ups --------------------------------------------------------------------------
 
 
+def one(qs: QuerySet[M]) -> M | None:
+    """The row of a look-up by a unique key, or None: ``first()`` without its ORDER BY (the
+    models' default ordering), which a booking would pay for in compiling and sorting."""
+    for row in qs.order_by()[:1]:
+        return row
+    return None
+
+
 def get_clinic(slug: Any) -> Clinic | None:
     """The clinic with this slug; None for an unknown one or for a value that is no slug."""
     if not isinstance(slug, str) or len(slug) > SLUG_MAX_LENGTH or not _SLUG_RE.fullmatch(slug):
         return None
-    return Clinic.objects.filter(slug=slug).first()
+    return one(Clinic.objects.filter(slug=slug))
 
 
 def online_types(clinic: Clinic) -> list[AppointmentType]:
@@ -146,7 +156,7 @@ def online_type(clinic: Clinic, type_id: Any) -> AppointmentType | None:
     pk = parse_id(type_id)
     if pk is None:
         return None
-    return clinic.appointment_types.filter(pk=pk, online=True).first()
+    return one(clinic.appointment_types.filter(pk=pk, online=True))
 
 
 def clinic_type(clinic: Clinic, type_id: Any) -> AppointmentType | None:
@@ -172,7 +182,7 @@ def online_practitioner(clinic: Clinic, practitioner_id: Any,
     qs = clinic.practitioners.filter(pk=pk, online=True)
     if appointment_type is not None:
         qs = qs.filter(week_templates__blocks__appointment_types=appointment_type)
-    return qs.first()
+    return one(qs)
 
 
 def clinic_practitioner(clinic: Clinic, practitioner_id: Any) -> Practitioner | None:
