@@ -3,6 +3,7 @@ book through the real service. Every test module takes these from here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -122,3 +123,30 @@ def book(
         clinic=clinic, appointment_type=clinic.appointment_types.get(name=type_name), start=start,
         practitioner=practitioner, patient=patient or details(), comment=comment, source=source, **kwargs,
     )
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls at the same moment, each in its own thread on its own database
+    connection; each result is the call's return value or the exception it raised."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = calls[i]()
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results

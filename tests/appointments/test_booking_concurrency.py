@@ -6,13 +6,13 @@ exclusion constraint decides; on SQLite the IMMEDIATE write transaction does.
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from tests.factories import at, make_clinic, next_weekday, valid_fnr
+from tests.factories import at, at_once, make_clinic, next_weekday, valid_fnr
 from timebok.appointments.errors import SlotTaken
 from timebok.appointments.models import Appointment
 from timebok.appointments.services.booking import PatientDetails, book_appointment
@@ -24,29 +24,16 @@ def race(clinic, practitioner, start, n: int, *, idempotency_key: str | None = N
     """Book ``start`` from n threads at once, each on its own connection. Without a key,
     each thread is a different patient; with one, all are one patient's double click."""
     atype = clinic.appointment_types.get(name="Oppfølging")
-    barrier = threading.Barrier(n)
-    results: list[object] = [None] * n
 
-    def worker(i: int) -> None:
+    def book(i: int) -> Callable[[], object]:
         who = 0 if idempotency_key else i
-        try:
-            barrier.wait(timeout=30)
-            results[i] = book_appointment(
-                clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
-                patient=PatientDetails("Pasient", str(who), valid_fnr(1 + who, 6, 90), f"p{who}@example.com"),
-                idempotency_key=idempotency_key,
-            )
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
+        return lambda: book_appointment(
+            clinic=clinic, appointment_type=atype, practitioner=practitioner, start=start,
+            patient=PatientDetails("Pasient", str(who), valid_fnr(1 + who, 6, 90), f"p{who}@example.com"),
+            idempotency_key=idempotency_key,
+        )
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
+    return at_once(*(book(i) for i in range(n)))
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,14 +3,12 @@ an audit entry, and a change message whose calendar file keeps the UID with a hi
 
 from __future__ import annotations
 
-import threading
 from datetime import date, time, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connections
 
-from tests.factories import at, book, details, make_clinic, next_weekday, practs, valid_fnr
+from tests.factories import at, at_once, book, details, make_clinic, next_weekday, practs, valid_fnr
 from timebok.appointments.errors import (
     AlreadyCancelled,
     AppointmentPast,
@@ -153,28 +151,6 @@ def test_first_free_booking_may_move_to_another_practitioner(clinic):
     assert Appointment.objects.get(pk=appt.pk).practitioner_id == other.pk
 
 
-def _race(*calls):  # type: ignore[no-untyped-def]
-    """Run the calls at the same moment, each on its own database connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = calls[i]()
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_move_and_online_booking_race_for_one_time_exactly_one_wins():
     """On its own connection each: a staff move onto 13:00 and an online booking of 13:00."""
@@ -186,7 +162,7 @@ def test_move_and_online_booking_race_for_one_time_exactly_one_wins():
     for n in range(4):
         appt = book_appointment(clinic=clinic, appointment_type=atype, practitioner=anne, start=at(day, 8 + n),
                                 patient=PatientDetails("Flytt", str(n), valid_fnr(1 + n, 7, 80)))
-        results = _race(
+        results = at_once(
             lambda appt=appt: move_appointment(appt, start=target),
             lambda n=n: book_appointment(clinic=clinic, appointment_type=atype, practitioner=anne, start=target,
                                          patient=PatientDetails("Nett", str(n), valid_fnr(1 + n, 8, 81))),
