@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from datetime import date, timedelta
 from typing import Any
+
+from bench.service_bench import next_month, weekday_after
 
 WARMUP = 20
 SAMPLES = 150
@@ -28,19 +29,6 @@ def _median_ms(client: Any, path: str, params: dict[str, str], samples: int = SA
     return statistics.median(times)
 
 
-def _next_month(today: date) -> tuple[date, date]:
-    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
-
-
-def _weekday_after(today: date, days: int) -> date:
-    d = today + timedelta(days=days)
-    while d.weekday() >= 5:
-        d += timedelta(days=1)
-    return d
-
-
 def measure(clinic: Any, name: str) -> dict[str, float]:
     from django.test import Client
     from django.utils import timezone
@@ -48,14 +36,14 @@ def measure(clinic: Any, name: str) -> dict[str, float]:
     client = Client()
     today = timezone.localdate()
     atype = clinic.appointment_types.filter(online=True).order_by("duration_minutes").last()
-    first, last = _next_month(today)
+    first, last = next_month(today)
     base = f"/api/v1/clinics/{clinic.slug}/"
     return {
         f"api_availability_month_any_{name}": _median_ms(
             client, base + "availability", {"timetype": str(atype.pk), "from": first.isoformat(),
                                             "to": last.isoformat()}),
         f"api_slots_day_any_{name}": _median_ms(
-            client, base + "slots", {"timetype": str(atype.pk), "date": _weekday_after(today, 3).isoformat()}),
+            client, base + "slots", {"timetype": str(atype.pk), "date": weekday_after(today, 3).isoformat()}),
         f"booking_page_{name}": _median_ms(client, f"/b/{clinic.slug}/", {"timetype": str(atype.pk)},
                                            samples=60),
     }

@@ -30,13 +30,13 @@ def _median_ms(fn: Callable[[], object], samples: int) -> float:
     return statistics.median(times)
 
 
-def _next_month(today: date) -> tuple[date, date]:
+def next_month(today: date) -> tuple[date, date]:
     first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last
 
 
-def _weekday_after(today: date, days: int) -> date:
+def weekday_after(today: date, days: int) -> date:
     d = today + timedelta(days=days)
     while d.weekday() >= 5:
         d += timedelta(days=1)
@@ -58,8 +58,8 @@ def measure(clinic: Any, vendor: str, samples: int = 100) -> dict[str, float]:
     from timebok.appointments.services import availability
 
     today = timezone.localdate()
-    first, last = _next_month(today)
-    day = _weekday_after(today, 7)
+    first, last = next_month(today)
+    day = weekday_after(today, 7)
     shortest = clinic.appointment_types.order_by("duration_minutes").first()  # most candidate starts
     longest = clinic.appointment_types.order_by("duration_minutes").last()
     one = clinic.practitioners.order_by("sort_order").first()
